@@ -1,5 +1,7 @@
 package dev.align4j.losses;
 
+import dev.align4j.core.Require;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -16,5 +18,18 @@ public record ApoDownConfig(@JsonProperty(value = "beta", required = true) doubl
   @Override
   public ApoDownLoss create() {
     return new ApoDownLoss(this);
+  }
+
+  /** Registers {@code "apo_down"}. */
+  public static final class Type implements LossType {
+    @Override
+    public String name() {
+      return "apo_down";
+    }
+
+    @Override
+    public Class<ApoDownConfig> configType() {
+      return ApoDownConfig.class;
+    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.align4j.losses;
 
+import dev.align4j.core.Require;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -16,5 +18,18 @@ public record ApoZeroConfig(@JsonProperty(value = "beta", required = true) doubl
   @Override
   public ApoZeroLoss create() {
     return new ApoZeroLoss(this);
+  }
+
+  /** Registers {@code "apo_zero"}. */
+  public static final class Type implements LossType {
+    @Override
+    public String name() {
+      return "apo_zero";
+    }
+
+    @Override
+    public Class<ApoZeroConfig> configType() {
+      return ApoZeroConfig.class;
+    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.align4j.losses;
 
+import dev.align4j.core.Require;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -43,5 +45,18 @@ public record DiscoPopConfig(double beta, double discopopTau) implements LossCon
   @Override
   public DiscoPopLoss create() {
     return new DiscoPopLoss(this);
+  }
+
+  /** Registers {@code "discopop"}. */
+  public static final class Type implements LossType {
+    @Override
+    public String name() {
+      return "discopop";
+    }
+
+    @Override
+    public Class<DiscoPopConfig> configType() {
+      return DiscoPopConfig.class;
+    }
   }
 }

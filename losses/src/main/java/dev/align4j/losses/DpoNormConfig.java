@@ -1,5 +1,7 @@
 package dev.align4j.losses;
 
+import dev.align4j.core.Require;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -26,5 +28,18 @@ public record DpoNormConfig(
   @Override
   public DpoNormLoss create() {
     return new DpoNormLoss(this);
+  }
+
+  /** Registers {@code "dpo_norm"}. */
+  public static final class Type implements LossType {
+    @Override
+    public String name() {
+      return "dpo_norm";
+    }
+
+    @Override
+    public Class<DpoNormConfig> configType() {
+      return DpoNormConfig.class;
+    }
   }
 }

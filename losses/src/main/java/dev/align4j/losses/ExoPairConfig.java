@@ -1,5 +1,7 @@
 package dev.align4j.losses;
 
+import dev.align4j.core.Require;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -42,5 +44,18 @@ public record ExoPairConfig(double beta, double labelSmoothing) implements LossC
   @Override
   public ExoPairLoss create() {
     return new ExoPairLoss(this);
+  }
+
+  /** Registers {@code "exo_pair"}. */
+  public static final class Type implements LossType {
+    @Override
+    public String name() {
+      return "exo_pair";
+    }
+
+    @Override
+    public Class<ExoPairConfig> configType() {
+      return ExoPairConfig.class;
+    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.align4j.losses;
 
+import dev.align4j.core.Require;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -16,5 +18,18 @@ public record HingeConfig(@JsonProperty(value = "beta", required = true) double 
   @Override
   public HingeLoss create() {
     return new HingeLoss(this);
+  }
+
+  /** Registers {@code "hinge"}. */
+  public static final class Type implements LossType {
+    @Override
+    public String name() {
+      return "hinge";
+    }
+
+    @Override
+    public Class<HingeConfig> configType() {
+      return HingeConfig.class;
+    }
   }
 }

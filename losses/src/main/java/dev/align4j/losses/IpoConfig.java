@@ -1,5 +1,7 @@
 package dev.align4j.losses;
 
+import dev.align4j.core.Require;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -16,5 +18,18 @@ public record IpoConfig(@JsonProperty(value = "beta", required = true) double be
   @Override
   public IpoLoss create() {
     return new IpoLoss(this);
+  }
+
+  /** Registers {@code "ipo"}. */
+  public static final class Type implements LossType {
+    @Override
+    public String name() {
+      return "ipo";
+    }
+
+    @Override
+    public Class<IpoConfig> configType() {
+      return IpoConfig.class;
+    }
   }
 }

@@ -1,13 +1,22 @@
 package dev.align4j.losses;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.annotation.JsonTypeIdResolver;
+import dev.align4j.core.RegistryTypeResolver;
+import dev.align4j.core.StrictJson;
 
 /**
  * The parameters of a preference loss, as JSON keyed by {@code "type"}; each record maps one-to-one onto its loss
  * class through {@link #create()}. Unknown fields (including fields another type uses) are errors, and every
- * record validates its ranges in its constructor with a message naming the JSON field.
+ * record validates its ranges in its constructor with an {@link dev.align4j.core.InvalidConfigException} naming the
+ * JSON field ({@link dev.align4j.core.Require} has the usual checks).
+ *
+ * <p>An open plug-in point: the {@code "type"} names come from the {@link LossType}s registered in
+ * {@code META-INF/services/dev.align4j.losses.LossType}. The built-ins register that way, and so does a loss in
+ * your own jar (a record implementing this interface, its loss, and a {@link LossType}); it is then usable by name
+ * in every shipped experiment.
  *
  * <pre>{@code
  * {"type": "sigmoid",  "beta": 0.1, "label_smoothing": 0.0}
@@ -18,24 +27,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
  *
  * <p>Embed it as a field of another config record; the type id travels with it.
  */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
-@JsonSubTypes({
-  @JsonSubTypes.Type(value = SigmoidConfig.class, name = "sigmoid"),
-  @JsonSubTypes.Type(value = DpoNormConfig.class, name = "dpo_norm"),
-  @JsonSubTypes.Type(value = IpoConfig.class, name = "ipo"),
-  @JsonSubTypes.Type(value = HingeConfig.class, name = "hinge"),
-  @JsonSubTypes.Type(value = RobustConfig.class, name = "robust"),
-  @JsonSubTypes.Type(value = ExoPairConfig.class, name = "exo_pair"),
-  @JsonSubTypes.Type(value = NcaPairConfig.class, name = "nca_pair"),
-  @JsonSubTypes.Type(value = SppoHardConfig.class, name = "sppo_hard"),
-  @JsonSubTypes.Type(value = ApoZeroConfig.class, name = "apo_zero"),
-  @JsonSubTypes.Type(value = ApoDownConfig.class, name = "apo_down"),
-  @JsonSubTypes.Type(value = DiscoPopConfig.class, name = "discopop"),
-  @JsonSubTypes.Type(value = SimPoConfig.class, name = "simpo")
-})
-public sealed interface LossConfig
-    permits SigmoidConfig, DpoNormConfig, IpoConfig, HingeConfig, RobustConfig, ExoPairConfig, NcaPairConfig,
-        SppoHardConfig, ApoZeroConfig, ApoDownConfig, DiscoPopConfig, SimPoConfig {
+@JsonTypeInfo(use = JsonTypeInfo.Id.CUSTOM, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonTypeIdResolver(LossConfig.Types.class)
+public interface LossConfig {
 
   /** The inverse temperature β shared by every type. */
   double beta();
@@ -45,10 +39,21 @@ public sealed interface LossConfig
 
   /**
    * Parses one JSON object with a strict mapper: unknown fields and trailing content are errors (Jackson
-   * exceptions carry the location; range errors have an {@link InvalidConfigException} cause). An absent or
+   * exceptions carry the location; range errors and unknown types have an
+   * {@link dev.align4j.core.InvalidConfigException} cause). An absent or
    * {@code null} optional number takes its documented default.
    */
   static LossConfig fromJson(String json) throws JsonProcessingException {
-    return StrictJson.MAPPER.readValue(json, LossConfig.class);
+    return MAPPER.readValue(json, LossConfig.class);
+  }
+
+  /** The strict mapper behind {@link #fromJson}. */
+  ObjectMapper MAPPER = StrictJson.mapper();
+
+  /** Binds {@code "type"} to the config records of {@link LossType#REGISTRY}. */
+  final class Types extends RegistryTypeResolver<LossConfig> {
+    public Types() {
+      super(LossType.REGISTRY);
+    }
   }
 }

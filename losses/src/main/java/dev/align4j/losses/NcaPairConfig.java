@@ -1,5 +1,7 @@
 package dev.align4j.losses;
 
+import dev.align4j.core.Require;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -16,5 +18,18 @@ public record NcaPairConfig(@JsonProperty(value = "beta", required = true) doubl
   @Override
   public NcaPairLoss create() {
     return new NcaPairLoss(this);
+  }
+
+  /** Registers {@code "nca_pair"}. */
+  public static final class Type implements LossType {
+    @Override
+    public String name() {
+      return "nca_pair";
+    }
+
+    @Override
+    public Class<NcaPairConfig> configType() {
+      return NcaPairConfig.class;
+    }
   }
 }

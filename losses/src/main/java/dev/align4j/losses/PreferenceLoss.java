@@ -10,7 +10,7 @@ package dev.align4j.losses;
  * <p>All arrays of the output are attached to the manager of the input arrays: run each step inside an
  * {@code NDManager} scope and close it.
  */
-public sealed interface PreferenceLoss permits ReferenceBasedLoss, ReferenceFreeLoss {
+public interface PreferenceLoss {
 
   /** Per-example losses, their mean, rewards and TRL metrics for the batch. */
   LossOutput compute(PreferenceBatch batch);

@@ -1,5 +1,7 @@
 package dev.align4j.losses;
 
+import dev.align4j.core.Scalars;
+
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -9,9 +11,7 @@ import ai.djl.ndarray.NDArray;
  *
  * <p>Rewards are {@code r_w = β·h_w} and {@code r_l = β·h_l}, as in TRL.
  */
-public sealed interface ReferenceBasedLoss extends PreferenceLoss
-    permits SigmoidLoss, DpoNormLoss, IpoLoss, HingeLoss, RobustLoss, ExoPairLoss, NcaPairLoss, SppoHardLoss,
-        ApoZeroLoss, ApoDownLoss, DiscoPopLoss {
+public interface ReferenceBasedLoss extends PreferenceLoss {
 
   /**
    * The per-example loss from the log-ratios, both shape [B]; the pure formula of the type.

@@ -1,5 +1,7 @@
 package dev.align4j.losses;
 
+import dev.align4j.core.Scalars;
+
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -8,7 +10,7 @@ import ai.djl.ndarray.NDArray;
  *
  * <p>Rewards are {@code r_w = β·p_w} and {@code r_l = β·p_l}, as TRL's CPO trainer logs them.
  */
-public sealed interface ReferenceFreeLoss extends PreferenceLoss permits SimPoLoss {
+public interface ReferenceFreeLoss extends PreferenceLoss {
 
   /**
    * The per-example loss from the policy log-probs, both shape [B].

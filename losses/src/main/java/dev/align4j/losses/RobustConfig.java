@@ -1,5 +1,7 @@
 package dev.align4j.losses;
 
+import dev.align4j.core.Require;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -21,5 +23,18 @@ public record RobustConfig(
   @Override
   public RobustLoss create() {
     return new RobustLoss(this);
+  }
+
+  /** Registers {@code "robust"}. */
+  public static final class Type implements LossType {
+    @Override
+    public String name() {
+      return "robust";
+    }
+
+    @Override
+    public Class<RobustConfig> configType() {
+      return RobustConfig.class;
+    }
   }
 }

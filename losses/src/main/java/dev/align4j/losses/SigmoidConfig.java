@@ -1,5 +1,7 @@
 package dev.align4j.losses;
 
+import dev.align4j.core.Require;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -26,5 +28,18 @@ public record SigmoidConfig(
   @Override
   public SigmoidLoss create() {
     return new SigmoidLoss(this);
+  }
+
+  /** Registers {@code "sigmoid"}. */
+  public static final class Type implements LossType {
+    @Override
+    public String name() {
+      return "sigmoid";
+    }
+
+    @Override
+    public Class<SigmoidConfig> configType() {
+      return SigmoidConfig.class;
+    }
   }
 }

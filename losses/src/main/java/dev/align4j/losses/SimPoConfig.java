@@ -1,5 +1,7 @@
 package dev.align4j.losses;
 
+import dev.align4j.core.Require;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -55,5 +57,18 @@ public record SimPoConfig(double beta, double gamma, double labelSmoothing, doub
   @Override
   public SimPoLoss create() {
     return new SimPoLoss(this);
+  }
+
+  /** Registers {@code "simpo"}. */
+  public static final class Type implements LossType {
+    @Override
+    public String name() {
+      return "simpo";
+    }
+
+    @Override
+    public Class<SimPoConfig> configType() {
+      return SimPoConfig.class;
+    }
   }
 }

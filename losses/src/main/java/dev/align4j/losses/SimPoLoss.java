@@ -1,5 +1,7 @@
 package dev.align4j.losses;
 
+import dev.align4j.core.Scalars;
+
 import ai.djl.ndarray.NDArray;
 import java.util.Objects;
 

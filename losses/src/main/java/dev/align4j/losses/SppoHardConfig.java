@@ -1,5 +1,7 @@
 package dev.align4j.losses;
 
+import dev.align4j.core.Require;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -16,5 +18,18 @@ public record SppoHardConfig(@JsonProperty(value = "beta", required = true) doub
   @Override
   public SppoHardLoss create() {
     return new SppoHardLoss(this);
+  }
+
+  /** Registers {@code "sppo_hard"}. */
+  public static final class Type implements LossType {
+    @Override
+    public String name() {
+      return "sppo_hard";
+    }
+
+    @Override
+    public Class<SppoHardConfig> configType() {
+      return SppoHardConfig.class;
+    }
   }
 }

@@ -14,9 +14,10 @@
  * out.metrics();  // rewards/chosen, rewards/rejected, rewards/accuracies, rewards/margins, logps/chosen, logps/rejected
  * }</pre>
  *
- * <p>Entry points: {@link dev.align4j.losses.LossConfig} (sealed, Jackson-typed by {@code "type"}),
- * {@link dev.align4j.losses.PreferenceLoss} (sealed: {@link dev.align4j.losses.ReferenceBasedLoss},
- * {@link dev.align4j.losses.ReferenceFreeLoss}), {@link dev.align4j.losses.PreferenceBatch},
- * {@link dev.align4j.losses.LossOutput}.
+ * <p>Entry points: {@link dev.align4j.losses.LossConfig} (Jackson-typed by {@code "type"}, names registered as
+ * {@link dev.align4j.losses.LossType} services), {@link dev.align4j.losses.PreferenceLoss} (open:
+ * {@link dev.align4j.losses.ReferenceBasedLoss}, {@link dev.align4j.losses.ReferenceFreeLoss}),
+ * {@link dev.align4j.losses.PreferenceBatch}, {@link dev.align4j.losses.LossOutput}, and for loss authors
+ * {@link dev.align4j.losses.StableMath} and {@link dev.align4j.core.Scalars}.
  */
 package dev.align4j.losses;

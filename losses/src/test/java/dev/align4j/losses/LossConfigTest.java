@@ -1,12 +1,14 @@
 package dev.align4j.losses;
 
+import dev.align4j.core.InvalidConfigException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -101,9 +103,15 @@ class LossConfigTest {
 
   @Test
   void unknownTypeListsTheKnownOnes() {
-    InvalidTypeIdException e = assertThrows(InvalidTypeIdException.class,
+    JsonMappingException e = assertThrows(JsonMappingException.class,
         () -> LossConfig.fromJson("{\"type\":\"kto\",\"beta\":0.1}"));
-    assertTrue(e.getMessage().contains("dpo_norm"), e.getMessage());
+    InvalidConfigException cause = assertInstanceOf(InvalidConfigException.class, e.getCause());
+    assertEquals("type", cause.field());
+    assertTrue(cause.getMessage().contains("unknown loss type 'kto'"), cause.getMessage());
+    for (String known : List.of("sigmoid", "dpo_norm", "ipo", "hinge", "robust", "exo_pair", "nca_pair", "sppo_hard",
+        "apo_zero", "apo_down", "discopop", "simpo")) {
+      assertTrue(cause.getMessage().contains(known), known + " missing from: " + cause.getMessage());
+    }
   }
 
   @Test

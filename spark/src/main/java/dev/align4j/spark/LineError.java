@@ -1,6 +1,6 @@
 package dev.align4j.spark;
 
-import dev.align4j.experiments.io.BadInputException;
+import dev.align4j.core.BadInputException;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Comparator;

@@ -2,7 +2,7 @@ package dev.align4j.spark;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.align4j.experiments.io.Jsonl;
+import dev.align4j.core.Jsonl;
 import java.io.UncheckedIOException;
 
 /** Parses one output line in tests. */

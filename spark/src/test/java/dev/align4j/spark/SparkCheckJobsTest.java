@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.align4j.experiments.io.Jsonl;
+import dev.align4j.core.Jsonl;
 import dev.align4j.rewards.math.MathCorpus;
 import dev.align4j.rewards.math.MathVerifier;
 import dev.align4j.rollouts.Selection;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.align4j.experiments.io.JsonLine;
-import dev.align4j.experiments.io.Jsonl;
+import dev.align4j.core.JsonLine;
+import dev.align4j.core.Jsonl;
 import dev.align4j.policies.cache.CacheKey;
 import dev.align4j.policies.cache.CacheLookup;
 import dev.align4j.policies.cache.Digest;

@@ -2,7 +2,7 @@ package dev.align4j.experiments.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.align4j.experiments.io.BadInputException;
+import dev.align4j.core.BadInputException;
 import dev.align4j.experiments.run.CheckpointStore;
 import dev.align4j.experiments.run.Provenance;
 import java.io.IOException;

@@ -2,8 +2,8 @@ package dev.align4j.experiments.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.align4j.experiments.io.AtomicOutput;
-import dev.align4j.experiments.io.Jsonl;
+import dev.align4j.core.AtomicOutput;
+import dev.align4j.core.Jsonl;
 import dev.align4j.rewards.code.PythonInterpreter;
 import dev.align4j.rewards.code.Sandbox;
 import dev.align4j.rewards.code.SandboxLimits;

@@ -1,7 +1,7 @@
 package dev.align4j.experiments.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.align4j.experiments.io.JsonLine;
+import dev.align4j.core.JsonLine;
 import dev.align4j.rewards.ifeval.IfEvalVerifier;
 import java.util.HashSet;
 import java.util.List;

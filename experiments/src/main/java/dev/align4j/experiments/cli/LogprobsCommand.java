@@ -2,10 +2,10 @@ package dev.align4j.experiments.cli;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.align4j.experiments.io.AtomicOutput;
-import dev.align4j.experiments.io.BadInputException;
-import dev.align4j.experiments.io.JsonLine;
-import dev.align4j.experiments.io.Jsonl;
+import dev.align4j.core.AtomicOutput;
+import dev.align4j.core.BadInputException;
+import dev.align4j.core.JsonLine;
+import dev.align4j.core.Jsonl;
 import dev.align4j.policies.llama.ComputeDevice;
 import dev.align4j.policies.llama.ComputeDtype;
 import dev.align4j.policies.llama.LlamaModel;

@@ -1,6 +1,6 @@
 package dev.align4j.experiments.cli;
 
-import dev.align4j.experiments.io.BadInputException;
+import dev.align4j.core.BadInputException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

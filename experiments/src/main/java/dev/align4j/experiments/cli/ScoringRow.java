@@ -1,6 +1,6 @@
 package dev.align4j.experiments.cli;
 
-import dev.align4j.experiments.io.JsonLine;
+import dev.align4j.core.JsonLine;
 import java.util.Set;
 
 /**

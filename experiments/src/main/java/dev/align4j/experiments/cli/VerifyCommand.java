@@ -2,9 +2,9 @@ package dev.align4j.experiments.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.align4j.experiments.io.AtomicOutput;
-import dev.align4j.experiments.io.JsonLine;
-import dev.align4j.experiments.io.Jsonl;
+import dev.align4j.core.AtomicOutput;
+import dev.align4j.core.JsonLine;
+import dev.align4j.core.Jsonl;
 import dev.align4j.rewards.Verdict;
 import java.nio.file.Path;
 import java.util.ArrayList;

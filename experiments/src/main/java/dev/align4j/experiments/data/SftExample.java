@@ -1,7 +1,7 @@
 package dev.align4j.experiments.data;
 
-import dev.align4j.experiments.io.JsonLine;
-import dev.align4j.experiments.io.Jsonl;
+import dev.align4j.core.JsonLine;
+import dev.align4j.core.Jsonl;
 import dev.align4j.policies.text.ChatMessage;
 import dev.align4j.policies.text.Role;
 import java.nio.file.Path;

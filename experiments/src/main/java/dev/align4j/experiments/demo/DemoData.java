@@ -2,7 +2,7 @@ package dev.align4j.experiments.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.align4j.experiments.io.AtomicOutput;
+import dev.align4j.core.AtomicOutput;
 import dev.align4j.experiments.train.RunRandom;
 import dev.align4j.policies.generate.GenerationConfig;
 import dev.align4j.policies.generate.Generator;

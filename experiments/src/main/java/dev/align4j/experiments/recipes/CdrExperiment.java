@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.experiments.api.Experiment;
 import dev.align4j.experiments.api.RunContext;
 import dev.align4j.experiments.data.ChatPrompt;
-import dev.align4j.experiments.io.AtomicOutput;
+import dev.align4j.core.AtomicOutput;
 import dev.align4j.experiments.train.TrainingConfig;
 import dev.align4j.losses.LossConfig;
 import dev.align4j.policies.generate.GenerationConfig;

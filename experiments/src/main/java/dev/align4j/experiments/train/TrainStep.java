@@ -4,7 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import dev.align4j.losses.Scalars;
+import dev.align4j.core.Scalars;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.align4j.experiments.io.BadInputException;
+import dev.align4j.core.BadInputException;
 import dev.align4j.policies.text.ChatEncoder;
 import dev.align4j.policies.text.ChatMessage;
 import dev.align4j.policies.text.Tokenizer;

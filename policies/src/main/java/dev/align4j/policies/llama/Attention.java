@@ -3,7 +3,7 @@ package dev.align4j.policies.llama;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.align4j.losses.Scalars;
+import dev.align4j.core.Scalars;
 import java.util.Optional;
 
 /**

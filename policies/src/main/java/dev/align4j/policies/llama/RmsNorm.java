@@ -2,7 +2,7 @@ package dev.align4j.policies.llama;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import dev.align4j.losses.Scalars;
+import dev.align4j.core.Scalars;
 
 /**
  * Root-mean-square layer norm (arXiv:1910.07467) as HF's {@code LlamaRMSNorm}:

@@ -1,7 +1,7 @@
 package dev.align4j.policies.lora;
 
 import ai.djl.ndarray.NDArray;
-import dev.align4j.losses.Scalars;
+import dev.align4j.core.Scalars;
 import dev.align4j.policies.llama.LinearAdapter;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;

@@ -2,7 +2,7 @@ package dev.align4j.rollouts.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import dev.align4j.losses.Scalars;
+import dev.align4j.core.Scalars;
 import java.util.Objects;
 
 /**

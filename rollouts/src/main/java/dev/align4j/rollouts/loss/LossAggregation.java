@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import dev.align4j.losses.Scalars;
+import dev.align4j.core.Scalars;
 
 /**
  * Reduces a per-token loss {@code l [B, T]} under a 0/1 completion mask {@code m [B, T]} to a scalar. The three

@@ -2,8 +2,8 @@ package dev.align4j.spark.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.experiments.cli.Main;
-import dev.align4j.experiments.io.AtomicOutput;
-import dev.align4j.experiments.io.Jsonl;
+import dev.align4j.core.AtomicOutput;
+import dev.align4j.core.Jsonl;
 import dev.align4j.policies.cache.CacheKey;
 import dev.align4j.policies.cache.Digest;
 import dev.align4j.policies.cache.ReferenceLogProbCache;

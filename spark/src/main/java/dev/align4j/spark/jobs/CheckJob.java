@@ -1,10 +1,10 @@
 package dev.align4j.spark.jobs;
 
 import dev.align4j.experiments.cli.Verifiers;
-import dev.align4j.experiments.io.AtomicOutput;
-import dev.align4j.experiments.io.BadInputException;
-import dev.align4j.experiments.io.JsonLine;
-import dev.align4j.experiments.io.Jsonl;
+import dev.align4j.core.AtomicOutput;
+import dev.align4j.core.BadInputException;
+import dev.align4j.core.JsonLine;
+import dev.align4j.core.Jsonl;
 import dev.align4j.rewards.Verdict;
 import dev.align4j.spark.InputLines;
 import dev.align4j.spark.LineError;

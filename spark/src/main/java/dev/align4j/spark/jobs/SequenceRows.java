@@ -2,8 +2,8 @@ package dev.align4j.spark.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.align4j.experiments.cli.ScoringRow;
-import dev.align4j.experiments.io.JsonLine;
-import dev.align4j.experiments.io.Jsonl;
+import dev.align4j.core.JsonLine;
+import dev.align4j.core.Jsonl;
 import dev.align4j.policies.llama.LlamaConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.align4j.experiments.io;
+package dev.align4j.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

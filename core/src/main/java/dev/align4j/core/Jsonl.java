@@ -1,4 +1,4 @@
-package dev.align4j.experiments.io;
+package dev.align4j.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,9 +14,8 @@ import java.util.List;
 
 /** Reads JSONL files (one JSON object per line, blank lines skipped) with errors naming file and line. */
 public final class Jsonl {
-  /** Shared mapper: rejects NaN/Infinity literals and trailing garbage. */
-  public static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  /** Shared mapper ({@link StrictJson}): rejects NaN/Infinity literals, duplicate keys and trailing garbage. */
+  public static final ObjectMapper MAPPER = StrictJson.mapper();
 
   private Jsonl() {}
 

@@ -1,4 +1,4 @@
-package dev.align4j.losses;
+package dev.align4j.core;
 
 import ai.djl.ndarray.NDArray;
 

@@ -1,4 +1,4 @@
-package dev.align4j.experiments.io;
+package dev.align4j.core;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package dev.align4j.losses;
+package dev.align4j.core;
 
 /**
  * A loss config value outside its allowed range; {@link #field()} is the JSON field name (e.g.

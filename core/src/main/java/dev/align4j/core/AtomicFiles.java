@@ -1,0 +1,173 @@
+package dev.align4j.core;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * Writes files and folders so that a reader never sees them half-written: everything goes into a hidden temporary
+ * sibling ({@code .NAME.*.tmp} or {@code .tmp-NAME-*}) that is synced and renamed into place only when complete. A
+ * failure deletes the temporary and rethrows with its cause (e.g. "No space left on device"); the target is then
+ * untouched. The one helper behind every atomic write of the project.
+ *
+ * <pre>{@code
+ * AtomicFiles.write(dir.resolve("model.safetensors"), out -> writeTensors(out));
+ * AtomicFiles.writeFolder(runDir.resolve("final"), tmp -> model.save(tmp));
+ * }</pre>
+ */
+public final class AtomicFiles {
+  /** The prefix of temporary folders, so that stale ones can be found and removed. */
+  public static final String TMP_FOLDER_PREFIX = ".tmp-";
+
+  private AtomicFiles() {}
+
+  /** Writes the body of a file. */
+  @FunctionalInterface
+  public interface Body {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /** Fills a folder. */
+  @FunctionalInterface
+  public interface Contents {
+    void writeTo(Path folder) throws IOException;
+  }
+
+  /** Writes {@code target} through a temporary sibling; replaces an existing file only on success. */
+  public static void write(Path target, Body body) {
+    Path abs = target.toAbsolutePath();
+    Path tmp = null;
+    try {
+      Files.createDirectories(abs.getParent());
+      tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
+      try (OutputStream raw = Files.newOutputStream(tmp);
+           BufferedOutputStream out = new BufferedOutputStream(raw, 1 << 16)) {
+        body.writeTo(out);
+        out.flush();
+      }
+      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      tmp = null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + target + ": " + describe(e), e);
+    } finally {
+      deleteQuietly(tmp);
+    }
+  }
+
+  /** Writes {@code bytes} to {@code target} atomically. */
+  public static void write(Path target, byte[] bytes) {
+    write(target, out -> out.write(bytes));
+  }
+
+  /** Writes {@code text} as UTF-8 to {@code target} atomically. */
+  public static void writeString(Path target, String text) {
+    write(target, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Fills a temporary sibling folder and renames it onto {@code target}; an existing {@code target} is replaced
+   * (it is removed only after the new folder is complete, so a crash leaves the old one or the new one).
+   */
+  public static Path writeFolder(Path target, Contents contents) {
+    Path abs = target.toAbsolutePath();
+    Path tmp = null;
+    try {
+      Files.createDirectories(abs.getParent());
+      tmp = Files.createTempDirectory(abs.getParent(), TMP_FOLDER_PREFIX + abs.getFileName() + "-");
+      contents.writeTo(tmp);
+      if (Files.exists(abs)) {
+        Path old = Files.createTempDirectory(abs.getParent(), TMP_FOLDER_PREFIX + "old-" + abs.getFileName() + "-");
+        Files.delete(old);
+        Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+        tmp = null;
+        deleteTree(old);
+      } else {
+        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+        tmp = null;
+      }
+      return abs;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + target + ": " + describe(e), e);
+    } finally {
+      if (tmp != null) {
+        try {
+          deleteTree(tmp);
+        } catch (IOException ignored) {
+          // a leftover hidden .tmp- folder is removed by the next removeStale
+        }
+      }
+    }
+  }
+
+  /** Removes every hidden temporary file and folder this class left in {@code dir} (e.g. after a kill); returns how many. */
+  public static int removeStale(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    int n = 0;
+    try (var entries = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) entries::iterator) {
+        String name = p.getFileName().toString();
+        boolean tmpFolder = name.startsWith(TMP_FOLDER_PREFIX) && Files.isDirectory(p);
+        boolean tmpFile = name.startsWith(".") && name.endsWith(".tmp") && Files.isRegularFile(p);
+        if (tmpFolder || tmpFile) {
+          deleteTree(p);
+          n++;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clean temporary files in " + dir + ": " + describe(e), e);
+    }
+    return n;
+  }
+
+  /** Deletes a file or a folder with everything in it; a missing path is fine. */
+  public static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.deleteIfExists(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+        if (e != null && !(e instanceof NoSuchFileException)) {
+          throw e;
+        }
+        Files.deleteIfExists(d);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
+  /** The cause of an I/O failure in words (the OS reason, e.g. "No space left on device", where there is one). */
+  public static String describe(IOException e) {
+    String reason = e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
+        ? fs.getReason() : e.getMessage();
+    return reason == null ? e.getClass().getSimpleName() : reason;
+  }
+
+  private static void deleteQuietly(Path p) {
+    if (p != null) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException ignored) {
+        // hidden temporary; removeStale finds it later
+      }
+    }
+  }
+}
