@@ -53,8 +53,8 @@ class ReadmeExampleTest {
   void theReadmeExperimentRunsAndStartsAtLn2(@TempDir Path dir) throws Exception {
     TrainingConfig training = new TrainingConfig(1e-4, new LrSchedule.Constant(0.0), AdamWConfig.DEFAULT, 1.0, 8, 4,
         100, 1, 3);
-    MyDpo.Config config = new MyDpo.Config(Path.of("src/main/resources/dev/align4j/experiments/demo/tiny-arith"),
-        Path.of("configs/data/arith-prefs.jsonl"), 0.1, training);
+    MyDpo.Config config = new MyDpo.Config(Path.of("../models/tiny-arith"),
+        Path.of("../configs/data/arith-prefs.jsonl"), 0.1, training);
     Path run = ExperimentRunner.runInDir(new MyDpo(), config, dir.resolve("run"), System.err);
     var rows = MetricsLog.read(run.resolve("metrics.jsonl"));
     assertEquals(2, rows.size(), "64 pairs / effective batch 32");
