@@ -1,4 +1,4 @@
-package dev.align4j.losses;
+package readme;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -6,14 +6,21 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.align4j.losses.LogProbPair;
+import dev.align4j.losses.LossConfig;
+import dev.align4j.losses.LossOutput;
+import dev.align4j.losses.PreferenceBatch;
+import dev.align4j.losses.PreferenceLoss;
+import dev.align4j.losses.SimPoConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's "Using a loss as a library" example, as written there, on one concrete pair: it compiles, its
+ * The README's "Using a loss as a library" example, as written there (the it module checks the README block
+ * against this file), from a package outside dev.align4j as a user writes it, on one concrete pair: it compiles, its
  * numbers are the dpo_norm formula's, and the gradient reaches the per-token policy log-probs.
  */
-class ReadmeExampleTest {
+class ReadmeLossExampleTest {
 
   @Test
   void readmeExampleRunsAndGivesTheFormulasNumbers() throws Exception {
@@ -53,8 +60,9 @@ class ReadmeExampleTest {
       assertEquals(expected, g[0], 1e-6);
       assertEquals(expected, g[1], 1e-6);
       assertEquals(0.0, g[2], 0.0);
-      // and the README's SimPO line: reference-free, runs on the same policy pair
+      // the README's SimPO lines: reference-free, on the same policy pair
       LogProbPair policy = LogProbPair.fromTokens(piChosen, chosenMask, piRejected, rejectedMask);
+      // SimPO needs no reference:
       LossOutput simpo = new SimPoConfig(2.0, 1.0).create().compute(PreferenceBatch.referenceFree(policy));
       // z' = 2 * (-1.5 - (-2)) - 1 = 0 -> loss = ln 2
       assertEquals(Math.log(2), simpo.meanValue(), 1e-6);
