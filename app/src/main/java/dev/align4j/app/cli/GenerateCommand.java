@@ -51,7 +51,8 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Option(names = "--batch-size", defaultValue = "8", description = "prompts per batch (default 8)") int batchSize;
 
-  @Option(names = "--chat-template", description = "tulu | llama3: wrap text prompts as a user turn")
+  @Option(names = "--chat-template",
+      description = "model | tulu | llama3 | chatml | FILE.jinja: wrap text prompts as a user turn")
   Optional<String> chatTemplate;
 
   private record Request(JsonLine line, int[] prompt, int maxNewTokens) {}
@@ -71,7 +72,7 @@ public final class GenerateCommand implements Callable<Integer> {
     try (ClosableOptional tokHandle = ModelOptions.tokenizer(model.dir);
         LlamaModel m = model.load()) {
       Optional<Tokenizer> tok = tokHandle.get();
-      Optional<ChatTemplate> template = ModelOptions.template(chatTemplate);
+      Optional<ChatTemplate> template = ModelOptions.template(chatTemplate, model.dir);
       List<Request> requests = new ArrayList<>();
       for (JsonLine l : lines) {
         requests.add(parse(l, tok, template, m.config().vocabSize()));

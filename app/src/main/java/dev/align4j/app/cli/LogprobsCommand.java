@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.core.AtomicOutput;
 import dev.align4j.core.BadInputException;
+import dev.align4j.core.InvalidConfigException;
 import dev.align4j.core.JsonLine;
 import dev.align4j.core.Jsonl;
 import dev.align4j.policies.llama.ComputeDevice;
@@ -15,10 +16,9 @@ import dev.align4j.policies.score.SequenceBatch;
 import dev.align4j.policies.score.TokenLogProbs;
 import dev.align4j.policies.text.ChatEncoder;
 import dev.align4j.policies.text.ChatTemplate;
-import dev.align4j.policies.text.Llama3Template;
 import dev.align4j.policies.text.TokenizedChat;
 import dev.align4j.policies.text.Tokenizer;
-import dev.align4j.policies.text.TuluTemplate;
+import dev.align4j.policies.text.jinja.TemplateException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +51,8 @@ public final class LogprobsCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "8", description = "sequences per forward pass (default 8)")
   int batchSize;
 
-  @Option(names = "--chat-template", description = "tulu | llama3 (text inputs only)")
+  @Option(names = "--chat-template",
+      description = "model (the folder's own template) | tulu | llama3 | chatml | FILE.jinja (text inputs only)")
   Optional<String> chatTemplate;
 
   @Override
@@ -63,7 +64,7 @@ public final class LogprobsCommand implements Callable<Integer> {
     List<ScoringRow> cases;
     try (ClosableOptional tokHandle = ModelOptions.tokenizer(model.dir)) {
       Optional<Tokenizer> tok = tokHandle.get();
-      Optional<ChatTemplate> template = ModelOptions.template(chatTemplate);
+      Optional<ChatTemplate> template = ModelOptions.template(chatTemplate, model.dir);
       cases = new ArrayList<>();
       for (JsonLine l : lines) {
         cases.add(parse(l, tok, template));
@@ -98,8 +99,12 @@ public final class LogprobsCommand implements Callable<Integer> {
     Tokenizer t = tok.orElseThrow(() -> l.error("prompt",
         "text input needs a tokenizer.json in the model folder; give \"tokens\" and \"completion_start\" instead"));
     if (template.isPresent()) {
-      TokenizedChat chat = new ChatEncoder(t, template.get())
-          .encodePromptCompletion(prompt, completion, Integer.MAX_VALUE);
+      TokenizedChat chat;
+      try {
+        chat = new ChatEncoder(t, template.get()).encodePromptCompletion(prompt, completion, Integer.MAX_VALUE);
+      } catch (TemplateException e) {
+        throw l.error("prompt", e.getMessage());
+      }
       int k = 0;
       while (k < chat.ids().length && !chat.lossMask()[k]) {
         k++;
@@ -187,8 +192,15 @@ public final class LogprobsCommand implements Callable<Integer> {
           ? Optional.of(Tokenizer.fromFolder(dir)) : Optional.empty());
     }
 
-    static Optional<ChatTemplate> template(Optional<String> name) {
-      return name.map(n -> parse(TemplateChoice.class, "--chat-template", n).template);
+    /** The template {@code --chat-template} names: {@code model}, a registered name or a {@code .jinja} file. */
+    static Optional<ChatTemplate> template(Optional<String> spec, Path modelDir) {
+      return spec.map(s -> {
+        try {
+          return ChatTemplate.resolve(s, modelDir);
+        } catch (InvalidConfigException e) {
+          throw new IllegalArgumentException("--chat-template: " + e.getMessage(), e);
+        }
+      });
     }
 
     static void checkIds(JsonLine line, String field, int[] ids, int vocab) {
@@ -197,18 +209,6 @@ public final class LogprobsCommand implements Callable<Integer> {
           throw line.error(field + "[" + i + "]", "token id " + ids[i] + " outside [0, vocab_size=" + vocab + ")");
         }
       }
-    }
-  }
-
-  /** The chat templates {@code --chat-template} can name. */
-  enum TemplateChoice {
-    TULU(TuluTemplate.withBos()),
-    LLAMA3(new Llama3Template());
-
-    final ChatTemplate template;
-
-    TemplateChoice(ChatTemplate template) {
-      this.template = template;
     }
   }
 

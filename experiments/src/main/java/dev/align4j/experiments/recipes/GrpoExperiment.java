@@ -36,7 +36,8 @@ public final class GrpoExperiment implements Experiment<GrpoExperiment.Config> {
   /**
    * @param model HF model folder to start from; also the KL reference
    * @param trainFile prompt JSONL ({@code {"id","prompt","gold"}})
-   * @param chatTemplate {@code tulu} or {@code llama3}
+   * @param chatTemplate {@code model} (the model folder's own template), a registered name ({@code tulu},
+   *     {@code llama3}, {@code chatml}) or a {@code .jinja} file
    * @param steps optimizer updates, ≥ 1
    * @param groupSize completions per prompt, ≥ 2
    * @param maxNewTokens generation budget per completion, ≥ 1

@@ -55,7 +55,8 @@ public final class SimpoExperiment implements Experiment<SimpoExperiment.Config>
   /**
    * @param model HF model folder to start from
    * @param trainFile preference JSONL
-   * @param chatTemplate {@code tulu} or {@code llama3}
+   * @param chatTemplate {@code model} (the model folder's own template), a registered name ({@code tulu},
+   *     {@code llama3}, {@code chatml}) or a {@code .jinja} file
    * @param maxLength tokens kept per sequence, ≥ 2
    * @param epochs passes over the data, ≥ 1
    * @param loss {@code "v0.1"}, {@code "v0.2"} or a reference-free loss config

@@ -126,8 +126,8 @@ public final class Tokenizer implements AutoCloseable {
     private SpecialTokens resolveSpecials(Path folder) {
         JsonNode tokenizerConfig = readJsonIfPresent(folder.resolve("tokenizer_config.json"));
         JsonNode modelConfig = readJsonIfPresent(folder.resolve("config.json"));
-        Optional<String> bosText = tokenText(tokenizerConfig.path("bos_token"));
-        Optional<String> eosText = tokenText(tokenizerConfig.path("eos_token"));
+        Optional<String> bosText = SpecialTokens.tokenText(tokenizerConfig.path("bos_token"));
+        Optional<String> eosText = SpecialTokens.tokenText(tokenizerConfig.path("eos_token"));
         OptionalInt bosId = bosText.isPresent() ? requireId(bosText.get(), "bos_token") : firstId(modelConfig.path("bos_token_id"));
         OptionalInt eosId = eosText.isPresent() ? requireId(eosText.get(), "eos_token") : firstId(modelConfig.path("eos_token_id"));
         if (bosText.isEmpty() && bosId.isPresent()) {
@@ -146,16 +146,6 @@ public final class Tokenizer implements AutoCloseable {
                     + "' is not a single token of tokenizer.json");
         }
         return id;
-    }
-
-    private static Optional<String> tokenText(JsonNode node) {
-        if (node.isTextual()) {
-            return Optional.of(node.asText());
-        }
-        if (node.isObject() && node.path("content").isTextual()) {
-            return Optional.of(node.path("content").asText());
-        }
-        return Optional.empty();
     }
 
     private static OptionalInt firstId(JsonNode node) {
