@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class MultiTurnPreferenceTest {
-  private static final Path TINY = Path.of("src/main/resources/dev/align4j/experiments/demo/tiny-arith");
+  private static final Path TINY = Path.of("../models/tiny-arith");
 
   @Test
   void onlyTheFinalTurnIsScoredAndDpoNormMoves(@TempDir Path dir) throws Exception {
