@@ -50,6 +50,7 @@ public final class LlamaModel implements AutoCloseable {
   private final RmsNorm finalNorm;
   private final Linear lmHead;
   private final Rotary rotary;
+  private boolean gradientCheckpointing;
 
   private LlamaModel(LlamaConfig config, NDManager manager, DataType computeType, Map<String, NDArray> params) {
     this.config = config;
@@ -256,6 +257,119 @@ public final class LlamaModel implements AutoCloseable {
   }
 
   private NDArray run(NDArray tokens, NDArray attentionMask, Optional<KvCache> cache) {
+    Inputs in = prepare(tokens, attentionMask, cache);
+    NDArray x = in.embedded();
+    for (DecoderLayer layer : layers) {
+      x = layer.forward(x, in.cos(), in.sin(), in.bias(), cache);
+    }
+    return finalNorm.forward(x);
+  }
+
+  /**
+   * A training forward pass to the final-normed hidden states, with the way back ({@link ForwardPass#backward}).
+   * Without {@linkplain #setGradientCheckpointing gradient checkpointing} this is {@link #hiddenStates} with the
+   * graph kept by autograd as usual. With it, the decoder layers run without a graph, keeping only each layer's
+   * input [B, T, hidden], and the backward pass recomputes one layer at a time. Either way torch's generator is
+   * reseeded before each layer from seeds drawn at the start, so dropout inside a layer (LoRA) draws the same mask
+   * when the layer is recomputed, and both ways give the same gradients.
+   *
+   * <p>Call it with recording on (inside a {@code GradientCollector}); every array is attached to the manager of
+   * {@code tokens}.
+   */
+  public ForwardPass trainingForward(NDArray tokens, NDArray attentionMask) {
+    Inputs in = prepare(tokens, attentionMask, Optional.empty());
+    NDManager m = tokens.getManager();
+    boolean recording = Autograd.isRecording();
+    boolean bodyTrains = recording && bodyRequiresGradient();
+    long[] seeds = TorchRandom.draw(m, layers.size() + 1);
+    if (!gradientCheckpointing || !bodyTrains) {
+      NDArray x = in.embedded();
+      for (int i = 0; i < layers.size(); i++) {
+        TorchRandom.seed(seeds[i]);
+        x = layers.get(i).forward(x, in.cos(), in.sin(), in.bias(), Optional.empty());
+      }
+      TorchRandom.seed(seeds[layers.size()]);
+      NDArray hidden = finalNorm.forward(x);
+      return new ForwardPass(hidden, bodyTrains ? Autograd::backward : (output, gradient) -> { });
+    }
+    NDArray[] inputs = new NDArray[layers.size() + 1]; // layer i's input [B, T, hidden], values only
+    inputs[0] = in.embedded().stopGradient();
+    try (Autograd.GradMode off = Autograd.noGrad()) {
+      for (int i = 0; i < layers.size(); i++) {
+        try (NDManager layerScope = m.newSubManager()) {
+          inputs[i].tempAttach(layerScope);
+          TorchRandom.seed(seeds[i]);
+          NDArray out = layers.get(i).forward(inputs[i], in.cos(), in.sin(), in.bias(), Optional.empty());
+          out.attach(m);
+          inputs[i + 1] = out;
+        }
+      }
+    }
+    TorchRandom.seed(seeds[layers.size()]);
+    NDArray top = inputs[layers.size()];
+    top.setRequiresGradient(true);
+    NDArray hidden = finalNorm.forward(top);
+    boolean embeddingTrains = embedding.hasGradient();
+    return new ForwardPass(hidden, (output, gradient) -> {
+      Autograd.backward(output, gradient);
+      NDArray g = top.getGradient(); // [B, T, hidden]: dL/d(input of the final norm)
+      long resume = TorchRandom.draw(m, 1)[0];
+      for (int i = layers.size() - 1; i >= 0; i--) {
+        try (NDManager layerScope = m.newSubManager()) {
+          NDArray x = inputs[i];
+          x.tempAttach(layerScope);
+          x.setRequiresGradient(true);
+          TorchRandom.seed(seeds[i]);
+          NDArray out = layers.get(i).forward(x, in.cos(), in.sin(), in.bias(), Optional.empty());
+          Autograd.backward(out, g);
+          NDArray below = x.getGradient(); // dL/d(input of layer i)
+          below.attach(m);
+          g.close();
+          g = below;
+        }
+        inputs[i + 1].close();
+      }
+      TorchRandom.seed(resume);
+      if (embeddingTrains) {
+        Autograd.backward(in.embedded(), g);
+      }
+      inputs[0].close();
+      g.close();
+    });
+  }
+
+  /** Turns per-layer activation recomputation in {@link #trainingForward} on or off (off initially). */
+  public void setGradientCheckpointing(boolean enabled) {
+    gradientCheckpointing = enabled;
+  }
+
+  /** Whether {@link #trainingForward} recomputes layer activations in the backward pass. */
+  public boolean gradientCheckpointing() {
+    return gradientCheckpointing;
+  }
+
+  /**
+   * Whether anything between the token ids and the final hidden states requires a gradient: a weight other than
+   * an untied LM head, or an enabled adapter of a projection other than the LM head.
+   */
+  private boolean bodyRequiresGradient() {
+    for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+      if (!e.getKey().equals("lm_head.weight") && e.getValue().hasGradient()) {
+        return true;
+      }
+    }
+    for (Linear l : linears.values()) {
+      if (l != lmHead && l.adapterActive() && l.adapter().orElseThrow().requiresGradient()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The embedded tokens and what every layer shares, all attached to the manager of {@code tokens}. */
+  private record Inputs(NDArray embedded, NDArray cos, NDArray sin, NDArray bias) {}
+
+  private Inputs prepare(NDArray tokens, NDArray attentionMask, Optional<KvCache> cache) {
     Shape ts = tokens.getShape();
     Shape ms = attentionMask.getShape();
     if (ts.dimension() != 2 || ms.dimension() != 2 || ms.get(0) != ts.get(0)) {
@@ -268,19 +382,19 @@ public final class LlamaModel implements AutoCloseable {
       throw new IllegalArgumentException("attentionMask covers " + s + " positions but cache has " + past
           + " and tokens add " + tq);
     }
+    NDManager m = tokens.getManager();
     NDArray ids = tokens.toType(DataType.INT64, false);
     NDArray x = ids.getNDArrayInternal().embedding(ids, embedding, SparseFormat.DENSE).singletonOrThrow();
-    NDArray mask = attentionMask.toType(DataType.INT64, false);
-    NDArray positions = mask.cumSum(1).sub(1).clip(0, Long.MAX_VALUE);
+    // a copy in the tokens' manager: everything derived from the mask must be freed with the caller's step scope,
+    // even when the mask itself lives longer (generation grows one mask over all steps)
+    NDArray mask = attentionMask.toType(DataType.INT64, true);
+    mask.attach(m);
+    NDArray positions = mask.cumSum(1).sub(1).clip(0, Long.MAX_VALUE); // [B, S]
     if (past > 0) {
-      positions = positions.get(":, {}:", past);
+      positions = positions.get(":, {}:", past); // [B, Tq]
     }
     NDArray[] cs = rotary.cosSin(positions, computeType);
-    NDArray bias = attentionBias(mask, tq);
-    for (DecoderLayer layer : layers) {
-      x = layer.forward(x, cs[0], cs[1], bias, cache);
-    }
-    return finalNorm.forward(x);
+    return new Inputs(x, cs[0], cs[1], attentionBias(mask, tq));
   }
 
   /** fp32 additive bias [B, 1, Tq, S]: 0 where key j is real and j <= the query's index, else -1e9. */
