@@ -168,8 +168,9 @@ public final class Generator {
     if (need > have) {
       throw new BadInputException(null, 0, "max_new_tokens", "generating " + budget + " tokens for " + n
           + " prompts (longest " + longest + " tokens) needs at least " + MemoryBudget.gib(need)
-          + " (KV cache of " + c.numHiddenLayers() + " layers, attention, activations) but the device has "
-          + MemoryBudget.gib(have) + "; generate fewer sequences at a time or fewer tokens");
+          + " (KV cache of " + c.numHiddenLayers() + " layers, attention, activations) but there are "
+          + MemoryBudget.gib(have) + " " + MemoryBudget.where(model.manager().getDevice())
+          + "; generate fewer sequences at a time or fewer tokens");
     }
   }
 

@@ -122,19 +122,35 @@ public final class LlamaModel implements AutoCloseable {
    * Loads a Hugging Face folder ({@code config.json} + {@code model.safetensors} or sharded files with
    * {@code model.safetensors.index.json}). F32/F16/BF16 weights are widened to fp32, then cast to the compute
    * dtype. Fails with an {@link InvalidModelException} naming the tensor or field when a tensor is missing, has
-   * the wrong shape, or belongs to a layer the config does not have.
+   * the wrong shape, holds NaN or infinite values, or belongs to a layer the config does not have, and, before
+   * anything is read, when the weights the config implies could not fit in the device's memory
+   * ({@link MemoryBudget#parameterCount}).
    */
   public static LlamaModel load(Path dir, LoadOptions opts) {
-    LlamaConfig config = LlamaConfig.read(dir.resolve("config.json"));
+    Path configFile = dir.resolve("config.json");
+    LlamaConfig config = LlamaConfig.read(configFile);
+    Device device = opts.djlDevice();
+    requireWeightsFit(config, device, configFile);
     Checkpoint ckpt = Checkpoint.open(dir);
-    Map<String, long[]> expected = expectedShapes(config);
+    long layersInWeights = 0;
     for (TensorEntry t : ckpt.tensors().values()) {
       Matcher m = LAYER_TENSOR.matcher(t.name());
-      if (m.matches() && Long.parseLong(m.group(1)) >= config.numHiddenLayers()) {
-        throw InvalidModelException.tensor(t.file(), t.name(), "present in the weights but config.json has "
-            + "num_hidden_layers = " + config.numHiddenLayers() + " (config and weights disagree)");
+      if (m.matches()) {
+        long layer = Long.parseLong(m.group(1));
+        if (layer >= config.numHiddenLayers()) {
+          throw InvalidModelException.tensor(t.file(), t.name(), "present in the weights but config.json has "
+              + "num_hidden_layers = " + config.numHiddenLayers() + " (config and weights disagree)");
+        }
+        layersInWeights = Math.max(layersInWeights, layer + 1);
       }
     }
+    if (layersInWeights < config.numHiddenLayers()) {
+      // before listing 9 tensors per layer of a config that may claim a billion layers
+      throw InvalidModelException.tensor(dir, "model.layers." + layersInWeights + ".input_layernorm.weight",
+          "missing from the weights: config.json has num_hidden_layers = " + config.numHiddenLayers()
+          + " but the weights hold layers 0.." + (layersInWeights - 1) + " (config and weights disagree)");
+    }
+    Map<String, long[]> expected = expectedShapes(config);
     for (Map.Entry<String, long[]> e : expected.entrySet()) {
       TensorEntry t = ckpt.tensors().get(e.getKey());
       if (t == null) {
@@ -146,12 +162,13 @@ public final class LlamaModel implements AutoCloseable {
             + " but config.json implies " + Arrays.toString(e.getValue()) + " (config and weights disagree)");
       }
     }
-    Device device = opts.djlDevice();
     NDManager manager = NDManager.newBaseManager(device, "PyTorch");
     try {
       Map<String, NDArray> params = new LinkedHashMap<>();
       for (String name : expected.keySet()) {
-        NDArray a = Safetensors.readFloat32(ckpt.tensors().get(name), manager);
+        TensorEntry entry = ckpt.tensors().get(name);
+        NDArray a = Safetensors.readFloat32(entry, manager);
+        requireFinite(entry, a);
         params.put(name, cast(a, opts.dtype().dataType()));
       }
       return new LlamaModel(config, manager, opts.dtype().dataType(), params);
@@ -167,7 +184,9 @@ public final class LlamaModel implements AutoCloseable {
    * {@link SplittableRandom}.
    */
   public static LlamaModel randomInit(LlamaConfig config, long seed, LoadOptions opts) {
-    NDManager manager = NDManager.newBaseManager(opts.djlDevice(), "PyTorch");
+    Device device = opts.djlDevice();
+    requireWeightsFit(config, device, Path.of("config.json"));
+    NDManager manager = NDManager.newBaseManager(device, "PyTorch");
     try {
       SplittableRandom rng = new SplittableRandom(seed);
       Map<String, NDArray> params = new LinkedHashMap<>();
@@ -190,6 +209,41 @@ public final class LlamaModel implements AutoCloseable {
     } catch (RuntimeException e) {
       manager.close();
       throw e;
+    }
+  }
+
+  /**
+   * Refuses a config whose weights (as fp32 while loading) need more than the device's memory, before anything is
+   * allocated; the error names the field that contributes most (the layers or the vocabulary).
+   */
+  static void requireWeightsFit(LlamaConfig c, Device device, Path configFile) {
+    double bytes = MemoryBudget.parameterCount(c) * 4;
+    long have = MemoryBudget.deviceBytes(device);
+    if (bytes > have) {
+      double embeddings = (double) c.vocabSize() * c.hiddenSize() * (c.tieWordEmbeddings() ? 1 : 2);
+      String field = embeddings * 4 >= bytes / 2 ? "vocab_size" : "num_hidden_layers";
+      throw InvalidModelException.field(configFile, field, "the weights need about " + MemoryBudget.gib(bytes)
+          + " in fp32 (vocab_size " + c.vocabSize() + ", hidden_size " + c.hiddenSize() + ", intermediate_size "
+          + c.intermediateSize() + ", num_hidden_layers " + c.numHiddenLayers() + "), more than the "
+          + MemoryBudget.gib(have) + " of memory " + MemoryBudget.where(device) + "; is the config right?");
+    }
+  }
+
+  /**
+   * Refuses a weight holding NaN or ±Inf (a run would train on it and report {@code "loss": null} at every step).
+   *
+   * @throws InvalidModelException naming the file, the tensor, how many values and the first one's index
+   */
+  public static void requireFinite(TensorEntry entry, NDArray values) {
+    try (NDManager scope = values.getManager().newSubManager()) {
+      values.tempAttach(scope); // what the check computes is freed with the scope; values go back to their manager
+      NDArray bad = values.isNaN().logicalOr(values.isInfinite()).flatten(); // [n] bool
+      long count = bad.toType(DataType.INT64, false).sum().getLong();
+      if (count > 0) {
+        long first = bad.toType(DataType.INT32, false).argMax().getLong();
+        throw InvalidModelException.tensor(entry.file(), entry.name(), count + " of " + values.size()
+            + " values are NaN or infinite (the first at flat index " + first + ")");
+      }
     }
   }
 

@@ -61,6 +61,11 @@ public final class MemoryBudget {
     return cache + attention + activations + sampler;
   }
 
+  /** "on this machine" or "on GPU n", for messages. */
+  public static String where(Device device) {
+    return device.isGpu() ? "on GPU " + device.getDeviceId() : "on this machine";
+  }
+
   /** {@code bytes} in GiB with two decimals, for messages. */
   public static String gib(double bytes) {
     return String.format(Locale.ROOT, "%.2f GiB", bytes / (1L << 30));
