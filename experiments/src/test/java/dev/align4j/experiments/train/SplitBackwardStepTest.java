@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import dev.align4j.experiments.data.EncodedPair;
 import dev.align4j.experiments.data.Encoding;
-import dev.align4j.experiments.data.PreferenceExample;
 import dev.align4j.experiments.demo.TinyArithModel;
 import dev.align4j.experiments.recipes.PolicyModel;
 import dev.align4j.experiments.recipes.PreferenceLossStep;
@@ -22,7 +21,6 @@ import dev.align4j.policies.cache.ReferenceBatches;
 import dev.align4j.policies.cache.ReferenceLogProbs;
 import dev.align4j.policies.score.BatchLogProbs;
 import dev.align4j.policies.score.TokenLogProbs;
-import dev.align4j.policies.text.ChatMessage;
 import dev.align4j.policies.text.TokenizedChat;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,23 +69,12 @@ class SplitBackwardStepTest {
 
   private static Update update(Path folder, Path2 path) {
     try (PolicyModel policy = PolicyModel.load(folder, folder, "tulu")) {
-      List<PreferenceExample> data = new ArrayList<>();
-      for (int i = 0; i < 4; i++) {
-        data.add(new PreferenceExample(List.of(ChatMessage.user(i + "+" + (i + 3) + "=")),
-            List.of(ChatMessage.assistant(Integer.toString(2 * i + 3))),
-            List.of(ChatMessage.assistant(Integer.toString(2 * i + 4)))));
-      }
-      List<EncodedPair> pairs = Encoding.preferences(data, policy.encoder(), 32).examples();
-      List<ReferenceLogProbs> chosen = new ArrayList<>();
-      List<ReferenceLogProbs> rejected = new ArrayList<>();
-      for (int i = 0; i < pairs.size(); i++) {
-        chosen.add(ReferenceLogProbs.ofSum(-1.0 - 0.25 * i, 2));
-        rejected.add(ReferenceLogProbs.ofSum(-2.0 + 0.25 * i, 2));
-      }
+      List<EncodedPair> pairs = TinyDpo.pairs(policy);
+      ReferenceScores reference = TinyDpo.reference(pairs.size());
       PreferenceLoss dpo = new DpoNormConfig(5.0).create();
       MicroBatchLoss<int[]> loss = path == Path2.ONE_PASS
-          ? onePassDpo(policy, pairs, chosen, rejected, dpo)
-          : new PreferenceLossStep(policy, pairs, Optional.of(new ReferenceScores(chosen, rejected)), dpo);
+          ? onePassDpo(policy, pairs, reference, dpo)
+          : new PreferenceLossStep(policy, pairs, Optional.of(reference), dpo);
       policy.model().setGradientCheckpointing(path == Path2.CHECKPOINTED);
       policy.trainable();
       Map<String, NDArray> params = policy.model().parameters();
@@ -115,7 +102,7 @@ class SplitBackwardStepTest {
 
   /** The same micro-batch loss as {@link PreferenceLossStep}, with log-probs autograd differentiates in one pass. */
   private static MicroBatchLoss<int[]> onePassDpo(PolicyModel policy, List<EncodedPair> pairs,
-      List<ReferenceLogProbs> chosen, List<ReferenceLogProbs> rejected, PreferenceLoss dpo) {
+      ReferenceScores reference, PreferenceLoss dpo) {
     return (scope, indices) -> {
       int n = indices.length;
       List<TokenizedChat> sequences = new ArrayList<>();
@@ -123,8 +110,8 @@ class SplitBackwardStepTest {
       List<ReferenceLogProbs> refRejected = new ArrayList<>();
       for (int i : indices) {
         sequences.add(pairs.get(i).chosen());
-        refChosen.add(chosen.get(i));
-        refRejected.add(rejected.get(i));
+        refChosen.add(reference.chosen().get(i));
+        refRejected.add(reference.rejected().get(i));
       }
       for (int i : indices) {
         sequences.add(pairs.get(i).rejected());

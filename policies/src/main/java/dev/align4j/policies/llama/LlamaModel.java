@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  * <p>Memory: the weights live in the model's own manager; every activation is attached to the manager of the
  * {@code tokens} array passed in, so a caller that creates its inputs in a per-step sub-manager and closes it
  * frees everything the step made. Gradients: call {@code setRequiresGradient(true)} on {@link #parameters()} and
- * run the step inside a DJL {@code GradientCollector}.
+ * run the step inside a DJL {@code GradientCollector}; {@link #trainingForward} gives a forward pass whose backward
+ * the caller drives (needed for recompute-in-backward: chunked log-probs, gradient checkpointing).
  */
 public final class LlamaModel implements AutoCloseable {
   private static final Pattern LAYER_TENSOR = Pattern.compile("model\\.layers\\.(\\d+)\\..*");

@@ -14,14 +14,13 @@ import dev.align4j.policies.llama.Fixtures;
 import dev.align4j.policies.llama.LlamaModel;
 import dev.align4j.policies.llama.LoadOptions;
 import dev.align4j.policies.lora.LoraConfig;
-import dev.align4j.policies.lora.LoraLayer;
 import dev.align4j.policies.lora.LoraModel;
+import dev.align4j.policies.lora.LoraTesting;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -145,22 +144,11 @@ class ChunkedLogProbsTest {
     }
   }
 
-  static void randomizeB(LoraModel lora, long seed) {
-    SplittableRandom rng = new SplittableRandom(seed);
-    for (LoraLayer layer : lora.layers().values()) {
-      float[] b = new float[Math.toIntExact(layer.loraB().size())];
-      for (int i = 0; i < b.length; i++) {
-        b[i] = (float) (0.05 * rng.nextGaussian());
-      }
-      layer.loraB().set(b);
-    }
-  }
-
   @Test
   void loraAdaptersWithFrozenBaseAndHead() {
     try (LlamaModel model = LlamaModel.load(Fixtures.tinyLlama(), LoadOptions.cpu());
         LoraModel lora = LoraModel.attach(model, LoraConfig.allProjections(4, 8.0, 0.0).withSeed(3))) {
-      randomizeB(lora, 5);
+      LoraTesting.randomizeB(lora, 5);
       compareAllPaths(model, lora.trainableParameters(), "tiny-llama + LoRA");
       for (NDArray p : model.parameters().values()) {
         assertFalse(p.hasGradient(), "base weights stay frozen");
@@ -173,7 +161,7 @@ class ChunkedLogProbsTest {
     // dropout draws from torch's generator; a recomputed layer must draw the mask it drew in the forward pass
     try (LlamaModel model = LlamaModel.load(Fixtures.tinyLlama(), LoadOptions.cpu());
         LoraModel lora = LoraModel.attach(model, LoraConfig.allProjections(4, 8.0, 0.5).withSeed(3))) {
-      randomizeB(lora, 6);
+      LoraTesting.randomizeB(lora, 6);
       lora.setMode(LoraModel.Mode.TRAIN);
       Map<String, NDArray> weights = lora.trainableParameters();
       Engine.getInstance().setRandomSeed(123);
