@@ -393,7 +393,12 @@ public final class LlamaModel implements AutoCloseable {
     });
   }
 
-  /** Turns per-layer activation recomputation in {@link #trainingForward} on or off (off initially). */
+  /**
+   * Turns per-layer activation recomputation in {@link #trainingForward} on or off (off initially; HF's
+   * {@code gradient_checkpointing_enable()}). Only {@link #trainingForward} (which
+   * {@code dev.align4j.policies.score.ChunkedLogProbs} uses) honours it; {@link #forward} and {@link #hiddenStates}
+   * always leave autograd's graph as it is.
+   */
   public void setGradientCheckpointing(boolean enabled) {
     gradientCheckpointing = enabled;
   }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align4j.policies.cache.Digest;
 import dev.align4j.policies.llama.Fixtures;
+import dev.align4j.policies.llama.InvalidModelException;
 import dev.align4j.policies.llama.LlamaModel;
 import dev.align4j.policies.llama.LoadOptions;
 import dev.align4j.policies.safetensors.Safetensors;
@@ -246,5 +247,20 @@ class LoraModelTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> LoraConfig.allProjections(4, 0, 0)).getMessage().contains("alpha"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> LoraConfig.allProjections(4, 8, 1)).getMessage().contains("dropout"));
         assertEquals(2.0, LoraConfig.allProjections(4, 8, 0).scaling());
+    }
+
+    @Test
+    void nonFiniteAdapterWeightsAreRefusedAtLoad() {
+        try (LoraModel lora = LoraModel.attach(model, CONFIG)) {
+            LoraLayer first = lora.layers().values().iterator().next();
+            float[] b = first.loraB().toFloatArray();
+            b[3] = Float.POSITIVE_INFINITY;
+            first.loraB().set(b);
+            lora.save(dir);
+        }
+        InvalidModelException e = assertThrows(InvalidModelException.class, () -> LoraModel.load(model, dir).close());
+        assertTrue(e.getMessage().contains(LoraModel.WEIGHTS_FILE)
+                && e.getMessage().contains("model.layers.0.self_attn.q_proj.lora_B.weight")
+                && e.getMessage().contains("1 of ") && e.getMessage().contains("flat index 3"), e.getMessage());
     }
 }
