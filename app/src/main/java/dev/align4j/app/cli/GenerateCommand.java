@@ -9,6 +9,7 @@ import dev.align4j.core.JsonLine;
 import dev.align4j.core.Jsonl;
 import dev.align4j.policies.generate.GenerationConfig;
 import dev.align4j.policies.generate.Generator;
+import dev.align4j.policies.llama.LlamaConfig;
 import dev.align4j.policies.llama.LlamaModel;
 import dev.align4j.policies.text.ChatEncoder;
 import dev.align4j.policies.text.ChatTemplate;
@@ -45,6 +46,9 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Option(names = "--top-p", defaultValue = "1.0", description = "nucleus mass in (0, 1] (default 1)") double topP;
 
+  @Option(names = "--top-k", defaultValue = "0", description = "keep the k most probable tokens (default 0: all)")
+  int topK;
+
   @Option(names = "--seed", defaultValue = "0", description = "sampling seed (default 0)") long seed;
 
   @Option(names = "--stop-at-eos", description = "stop a sequence after it emits an EOS id") boolean stopAtEos;
@@ -64,7 +68,7 @@ public final class GenerateCommand implements Callable<Integer> {
     }
     GenerationConfig config;
     try {
-      config = new GenerationConfig(maxNewTokens, temperature, topP, seed, stopAtEos);
+      config = new GenerationConfig(maxNewTokens, temperature, topP, topK, seed, stopAtEos);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("bad generation option: " + e.getMessage(), e);
     }
@@ -75,7 +79,7 @@ public final class GenerateCommand implements Callable<Integer> {
       Optional<ChatTemplate> template = ModelOptions.template(chatTemplate, model.dir);
       List<Request> requests = new ArrayList<>();
       for (JsonLine l : lines) {
-        requests.add(parse(l, tok, template, m.config().vocabSize()));
+        requests.add(parse(l, tok, template, m.config()));
       }
       try (AtomicOutput out = AtomicOutput.create(output)) {
         LogprobsCommand.Progress progress = new LogprobsCommand.Progress("generate", requests.size());
@@ -108,7 +112,7 @@ public final class GenerateCommand implements Callable<Integer> {
     return Main.EXIT_OK;
   }
 
-  private Request parse(JsonLine l, Optional<Tokenizer> tok, Optional<ChatTemplate> template, int vocab) {
+  private Request parse(JsonLine l, Optional<Tokenizer> tok, Optional<ChatTemplate> template, LlamaConfig config) {
     l.id();
     l.onlyFields(FIELDS);
     int budget = maxNewTokens;
@@ -132,7 +136,11 @@ public final class GenerateCommand implements Callable<Integer> {
     if (ids.length == 0) {
       throw l.error("prompt", "must hold at least one token");
     }
-    ModelOptions.checkIds(l, "prompt", ids, vocab);
+    ModelOptions.checkIds(l, "prompt", ids, config.vocabSize());
+    Optional<String> tooLong = Generator.positionsProblem(config, ids.length, budget);
+    if (budget > 0 && tooLong.isPresent()) {
+      throw l.error("max_new_tokens", tooLong.get());
+    }
     return new Request(l, ids, budget);
   }
 }

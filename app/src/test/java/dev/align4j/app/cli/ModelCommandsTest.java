@@ -120,6 +120,16 @@ class ModelCommandsTest {
         "--max-new-tokens", "2");
     assertEquals(2, r.exitCode());
     assertTrue(r.err().contains("tokenizer.json"), r.err());
+
+    // tiny-llama has max_position_embeddings 256: 2 prompt tokens + 255 new ones do not fit
+    Files.writeString(in, "{\"id\": \"a\", \"prompt\": [1, 2], \"max_new_tokens\": 3}\n"
+        + "{\"id\": \"b\", \"prompt\": [1, 2], \"max_new_tokens\": 255}\n");
+    r = Cli.run("generate", "--model", fx.toString(), "--input", in.toString(), "--output", out.toString(),
+        "--max-new-tokens", "2");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("seqs.jsonl:2") && r.err().contains("max_new_tokens")
+        && r.err().contains("max_position_embeddings 256"), r.err());
+    assertTrue(Files.notExists(out));
   }
 
   @Test

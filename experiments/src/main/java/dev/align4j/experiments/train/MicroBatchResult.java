@@ -1,7 +1,9 @@
 package dev.align4j.experiments.train;
 
 import ai.djl.ndarray.NDArray;
+import dev.align4j.policies.score.DeferredBackward;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,8 +13,12 @@ import java.util.Map;
  *     tokens, when the loss is per token)
  * @param size how many examples (or tokens) the mean is over, ≥ 1; micro-batches are weighted by it
  * @param metrics micro-batch means of the metrics to log (TRL names), averaged over micro-batches by size
+ * @param deferred what {@link TrainStep} runs after the loss's backward pass, in order: the rest of a split backward
+ *     pass (e.g. {@link dev.align4j.policies.score.ChunkedLogProbs}, whose loss-side backward stops at the
+ *     log-probs); empty when autograd reaches the weights by itself
  */
-public record MicroBatchResult(NDArray meanLoss, double size, Map<String, Double> metrics) {
+public record MicroBatchResult(NDArray meanLoss, double size, Map<String, Double> metrics,
+    List<DeferredBackward> deferred) {
   public MicroBatchResult {
     if (meanLoss.getShape().dimension() != 0 && meanLoss.size() != 1) {
       throw new IllegalArgumentException("meanLoss must be a scalar, got shape " + meanLoss.getShape());
@@ -21,5 +27,11 @@ public record MicroBatchResult(NDArray meanLoss, double size, Map<String, Double
       throw new IllegalArgumentException("size must be > 0, got " + size);
     }
     metrics = new LinkedHashMap<>(metrics);
+    deferred = List.copyOf(deferred);
+  }
+
+  /** A result whose loss autograd differentiates all the way to the weights (nothing deferred). */
+  public MicroBatchResult(NDArray meanLoss, double size, Map<String, Double> metrics) {
+    this(meanLoss, size, metrics, List.of());
   }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.align4j.core.Scalars;
+import dev.align4j.policies.score.DeferredBackward;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.Map;
  * whatever the split (1 × 32 and 16 × 2 give the same update). Then the global gradient norm is clipped
  * (min(1, max_norm / (‖g‖ + 1e-6)), as torch's clip_grad_norm_), AdamW takes a step and gradients are zeroed.
  * Each micro-batch runs inside its own {@link NDManager} scope, closed
- * when its backward pass is done; parameters are attached to that scope only temporarily, so arrays derived from
+ * when its backward pass (the loss's, then any {@link MicroBatchResult#deferred()} part) is done; parameters are attached to that scope only temporarily, so arrays derived from
  * them are freed with it.
  */
 public final class TrainStep {
@@ -57,6 +58,7 @@ public final class TrainStep {
         scope.tempAttachAll(params.toArray(NDArray[]::new));
         MicroBatchResult r = lossFn.compute(scope, micro);
         collector.backward(Scalars.mul(r.meanLoss(), r.size()));
+        r.deferred().forEach(DeferredBackward::backward); // a split backward pass continues into the model
         total += r.size();
         weightedLoss += r.size() * r.meanLoss().getFloat();
         r.metrics().forEach((k, v) -> weightedMetrics.merge(k, r.size() * v, Double::sum));
