@@ -8,12 +8,12 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Performance, measured side by side with a peer in the same run.",
-    subcommands = {BenchPolicyCommand.class, BenchVerifyCommand.class})
+    subcommands = {BenchPolicyCommand.class, BenchDpoStepCommand.class, BenchVerifyCommand.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a benchmark: policy | verify");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a benchmark: policy | dpo-step | verify");
   }
 }
