@@ -175,7 +175,7 @@ final class AnswerParser {
       exprs.add(e.get());
     }
     if (ops.stream().allMatch("="::equals)) {
-      return Optional.of(new Answer.Equation(exprs.get(0), exprs.get(exprs.size() - 1)));
+      return Optional.of(new Answer.Equation(exprs));
     }
     return inequality(exprs, ops).or(() -> Optional.of(new Answer.Text(s.replace(" ", ""))));
   }
