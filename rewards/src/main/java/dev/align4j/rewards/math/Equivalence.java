@@ -33,8 +33,10 @@ import java.util.TreeSet;
  * generator seeded by the pair (so the points are neither public nor fixed): each variable a rational
  * {@code ±n/d} (half the draws in {@code (0, 1]}, half up to 30), negatives included. Where both sides are
  * rational at the point they must be exactly equal; otherwise their doubles must agree within the tolerance. A
- * point where exactly one side is undefined or infinite is a mismatch; a point where both are (outside a common
- * domain, {@code \sqrt{x}} at {@code x < 0}) is drawn again. Equal needs {@value #WANTED_POINTS} agreeing points
+ * point where exactly one side is undefined or infinite is a mismatch ({@code \sqrt{x}^2} against {@code x} at
+ * {@code x < 0}), unless both sides are finite right next to it: an isolated pole of one side
+ * ({@code 0/(x-xy)} at {@code y = 1}) is no evidence and the point is drawn again, as is a point where both are
+ * undefined (outside a common domain, {@code \sqrt{x}} at {@code x < 0}). Equal needs {@value #WANTED_POINTS} agreeing points
  * (at least {@value #MIN_POINTS} within {@value #MAX_DRAWS} draws) and no disagreeing one. This is the
  * Schwartz–Zippel identity test: two different rational functions of small degree agree at a random rational
  * point with probability at most degree / (number of candidate values).
@@ -60,6 +62,8 @@ final class Equivalence {
   /** Below this magnitude in double precision a value may be an underflowed non-zero: not evidence. */
   private static final double UNDERFLOW = 1e-300;
   private static final int MAX_VARIABLES = 16;
+  /** How far {@link #isolatedSingularity} looks beside a point. */
+  private static final double NUDGE = 1e-3;
   private static final Rational INEXACT_LIMIT = Rational.of(10_000_000_000L);
 
   private final Budget budget;
@@ -388,7 +392,10 @@ final class Equivalence {
         continue; // outside both domains: draw again
       }
       if (fx != fy) {
-        return false; // defined on one side only
+        if (isolatedSingularity(names, approx, a, b)) {
+          continue; // a pole of one side only (1/(y-1) at y = 1): no evidence either way
+        }
+        return false; // undefined on one side only, around the point too (sqrt(x)^2 at x < 0)
       }
       if (Math.abs(x) < UNDERFLOW && Math.abs(y) < UNDERFLOW) {
         continue; // both (possibly underflowed to) zero: no evidence either way
@@ -410,6 +417,18 @@ final class Equivalence {
       agreeing++;
     }
     return agreeing >= MIN_POINTS;
+  }
+
+  /**
+   * Whether both sides are finite at a point next to {@code at} (each coordinate moved by {@value #NUDGE}): then
+   * the side that was not finite at {@code at} has an isolated singularity there, not a missing region.
+   */
+  private boolean isolatedSingularity(TreeSet<String> names, Map<String, Double> at, Expr a, Expr b) {
+    Map<String, Double> near = new HashMap<>(names.size() * 2);
+    for (String name : names) {
+      near.put(name, at.get(name) + (random.nextBoolean() ? NUDGE : -NUDGE));
+    }
+    return Double.isFinite(a.eval(near, budget)) && Double.isFinite(b.eval(near, budget));
   }
 
   /** {@code ±n/d}: with probability 1/2 in {@code (0, 1]} ({@code n <= d <= 10}), else {@code n <= 30}. */
