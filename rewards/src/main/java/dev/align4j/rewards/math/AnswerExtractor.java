@@ -241,23 +241,42 @@ final class AnswerExtractor {
     return i;
   }
 
-  /** A math span ({@code $…$}, {@code $$…$$}, {@code \(…\)}, {@code \[…\]}) at {@code i}, or the rest of the sentence. */
+  /**
+   * A math span ({@code $…$}, {@code $$…$$}, {@code \(…\)}, {@code \[…\]}) at {@code i}, or the rest of the
+   * sentence. When the sentence goes on with "or" after the span ({@code $5$ or $6$}), the whole sentence is the
+   * answer, which then reads as a list of candidates: a hedge, not its first candidate.
+   */
   private String answerAfter(int i) {
+    int from;
+    int close;
+    int after;
     if (s.startsWith("$$", i)) {
-      int close = count(i, s.indexOf("$$", i + 2));
-      return close < 0 ? "" : text(i + 2, close);
-    }
-    if (s.startsWith("$", i)) {
-      int close = count(i, s.indexOf('$', i + 1));
+      from = i + 2;
+      close = count(i, s.indexOf("$$", from));
+      after = close + 2;
+    } else if (s.startsWith("$", i)) {
+      from = i + 1;
+      close = count(i, s.indexOf('$', from));
       while (close > 0 && s.charAt(close - 1) == '\\') { // \$ is a dollar sign, not the end of math
         close = count(close, s.indexOf('$', close + 1));
       }
-      return close < 0 ? "" : text(i + 1, close);
+      after = close + 1;
+    } else if (s.startsWith("\\(", i) || s.startsWith("\\[", i)) {
+      from = i + 2;
+      close = count(i, s.indexOf(s.charAt(i + 1) == '(' ? "\\)" : "\\]", from));
+      after = close + 2;
+    } else {
+      return trimSentenceEnd(text(i, sentenceEnd(i)));
     }
-    if (s.startsWith("\\(", i) || s.startsWith("\\[", i)) {
-      int close = count(i, s.indexOf(s.charAt(i + 1) == '(' ? "\\)" : "\\]", i + 2));
-      return close < 0 ? "" : text(i + 2, close);
+    if (close < 0) {
+      return "";
     }
+    int end = sentenceEnd(after);
+    return hasWordOr(after, end) ? trimSentenceEnd(text(i, end)) : text(from, close);
+  }
+
+  /** The end of the sentence from {@code i}: a newline, or {@code . ! ?} before white space, or the end. */
+  private int sentenceEnd(int i) {
     int stop = i;
     while (stop < s.length() && s.charAt(stop) != '\n') {
       steps++;
@@ -267,7 +286,18 @@ final class AnswerExtractor {
       }
       stop++;
     }
-    return trimSentenceEnd(text(i, stop));
+    return stop;
+  }
+
+  private boolean hasWordOr(int from, int to) {
+    for (int k = from; k + 1 < to; k++) {
+      steps++;
+      if (s.regionMatches(true, k, "or", 0, 2) && (k == 0 || !Character.isLetter(s.charAt(k - 1)))
+          && (k + 2 >= s.length() || !Character.isLetter(s.charAt(k + 2)))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Charges the distance an {@code indexOf} from {@code from} travelled; returns {@code found}. */

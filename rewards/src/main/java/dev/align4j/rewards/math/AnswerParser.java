@@ -279,7 +279,7 @@ final class AnswerParser {
     return out;
   }
 
-  /** Index of the bracket closing the one opening at {@code open} (any bracket kinds, {@code \{} included). */
+  /** Index of the bracket closing the one opening at {@code open} (any bracket kind, escaped braces included). */
   static int closingIndex(String s, int open) {
     int depth = 0;
     for (int i = open; i < s.length(); i++) {

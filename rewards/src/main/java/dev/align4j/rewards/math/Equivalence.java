@@ -16,16 +16,9 @@ import java.util.TreeSet;
  * check's {@link Budget} and its random points.
  *
  * <p><b>Numbers.</b> Constant expressions that are rational by plain arithmetic (and perfect roots) are compared
- * as exact {@link Rational}s: {@code 1000000008 != 1000000007}, {@code 0.33333333333 != 1/3}. A tolerance applies
- * only to a <i>decimal approximation</i>: a bare decimal literal ({@code 0.333333}, {@code -1.41421}) that states
- * at least {@value #APPROX_DIGITS} significant digits and at least one digit after the point. It is accepted when
- * it is the value of the other side correctly rounded to its own last digit, {@code |lit - v| <= 10^-scale / 2}
- * (so its relative error is below {@code 5e-6}): {@code 0.333333} and {@code 0.3333333} for {@code 1/3}, not
- * {@code 0.333} (too few digits) nor {@code 0.333334} (not a rounding). An integer is never approximated:
- * {@code 1000000007.4} is not {@code 1000000007}. When both sides are decimal literals, the coarser must be a
- * rounding of the finer. This is Math-Verify's float rounding (both sides rounded to 6 decimal places when one is a
- * float) restated as a relative rule, so that tiny values are not all equal to 0 and large ones are not compared
- * to the unit digit only. Other constants ({@code \sqrt{2}}, {@code \pi}) are compared in double precision with
+ * as exact {@link Rational}s: {@code 1000000008 != 1000000007}. A tolerance applies only to a decimal
+ * approximation, by the rule of {@link DecimalApproximation} ({@code 0.333333} for {@code 1/3}, {@code 3.14159}
+ * for {@code \pi}). Other constants ({@code \sqrt{2}}, {@code \pi}) are compared in double precision with
  * relative tolerance {@value #RELATIVE_TOLERANCE}; an exact side of magnitude {@code >= 1e10} against an inexact
  * one is refused, since a double cannot tell its neighbours apart at that tolerance.
  *
@@ -36,8 +29,8 @@ import java.util.TreeSet;
  * point where exactly one side is undefined or infinite is a mismatch ({@code \sqrt{x}^2} against {@code x} at
  * {@code x < 0}), unless both sides are finite right next to it: an isolated pole of one side
  * ({@code 0/(x-xy)} at {@code y = 1}) is no evidence and the point is drawn again, as is a point where both are
- * undefined (outside a common domain, {@code \sqrt{x}} at {@code x < 0}). Equal needs {@value #WANTED_POINTS} agreeing points
- * (at least {@value #MIN_POINTS} within {@value #MAX_DRAWS} draws) and no disagreeing one. This is the
+ * undefined (outside a common domain, {@code \sqrt{x}} at {@code x < 0}). Equal needs {@value #WANTED_POINTS}
+ * agreeing points (at least {@value #MIN_POINTS} within {@value #MAX_DRAWS} draws) and no disagreeing one. This is the
  * Schwartz–Zippel identity test: two different rational functions of small degree agree at a random rational
  * point with probability at most degree / (number of candidate values).
  *
@@ -52,8 +45,6 @@ import java.util.TreeSet;
  */
 final class Equivalence {
 
-  /** Significant digits a decimal literal must state to be read as an approximation. */
-  static final int APPROX_DIGITS = 6;
   static final int WANTED_POINTS = 6;
   static final int MIN_POINTS = 4;
   static final int MAX_DRAWS = 40;
@@ -276,7 +267,8 @@ final class Equivalence {
     Optional<Rational> ea = a.exact(budget);
     Optional<Rational> eb = b.exact(budget);
     if (ea.isPresent() && eb.isPresent()) {
-      return ea.get().compareTo(eb.get()) == 0 || roundsTo(a, eb.get()) || roundsTo(b, ea.get());
+      return ea.get().compareTo(eb.get()) == 0 || DecimalApproximation.roundsTo(a, eb.get())
+          || DecimalApproximation.roundsTo(b, ea.get());
     }
     double x = a.eval(Map.of(), budget);
     double y = b.eval(Map.of(), budget);
@@ -284,7 +276,7 @@ final class Equivalence {
       Expr exactSide = ea.isPresent() ? a : b;
       Rational exact = ea.isPresent() ? ea.get() : eb.get();
       double inexact = ea.isPresent() ? y : x;
-      if (roundsTo(exactSide, inexact)) {
+      if (DecimalApproximation.roundsTo(exactSide, inexact, RELATIVE_TOLERANCE)) {
         return true;
       }
       if (exact.abs().compareTo(INEXACT_LIMIT) >= 0) {
@@ -295,38 +287,6 @@ final class Equivalence {
       return x == y && isLiteralInfinity(a) && isLiteralInfinity(b);
     }
     return close(x, y);
-  }
-
-  /** Whether {@code e} is a decimal approximation that is {@code value} rounded to its last stated digit. */
-  private static boolean roundsTo(Expr e, Rational value) {
-    Optional<Expr.Num> lit = approximation(e);
-    if (lit.isEmpty() || value.isInteger()) {
-      return false;
-    }
-    Expr.Num n = lit.get();
-    Rational v = e instanceof Expr.Neg ? value.negate() : value;
-    Optional<Rational> error = n.value().subtract(v);
-    return error.isPresent() && error.get().abs().compareTo(Rational.halfUnit(n.scale())) <= 0;
-  }
-
-  /** As {@link #roundsTo(Expr, Rational)} against an inexact value, with the double's own error allowed. */
-  private static boolean roundsTo(Expr e, double value) {
-    Optional<Expr.Num> lit = approximation(e);
-    if (lit.isEmpty() || !Double.isFinite(value)) {
-      return false;
-    }
-    Expr.Num n = lit.get();
-    double v = e instanceof Expr.Neg ? -value : value;
-    double half = 0.5 * Math.pow(10, -n.scale());
-    return Math.abs(n.value().toDouble() - v) <= half + RELATIVE_TOLERANCE * Math.abs(v);
-  }
-
-  private static Optional<Expr.Num> approximation(Expr e) {
-    Expr inner = e instanceof Expr.Neg neg ? neg.operand() : e;
-    if (inner instanceof Expr.Num n && n.scale() >= 1 && n.digits() >= APPROX_DIGITS) {
-      return Optional.of(n);
-    }
-    return Optional.empty();
   }
 
   /** Whether {@code a = k b} for one constant {@code k != 0} at every sample point. */
