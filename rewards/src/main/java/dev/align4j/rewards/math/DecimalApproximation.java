@@ -9,7 +9,7 @@ import java.util.Optional;
  * correctly rounded to its own last digit:
  *
  * <pre>
- * |literal - v| <= 10^-scale / 2        (scale: the position of the literal's last digit)
+ * |literal - v| &lt;= 10^-scale / 2        (scale: the position of the literal's last digit)
  * </pre>
  *
  * so its relative error is below {@code 5e-6}: {@code 0.333333} and {@code 0.3333333333} match {@code 1/3};

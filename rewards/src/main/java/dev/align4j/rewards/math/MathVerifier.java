@@ -101,7 +101,7 @@ public final class MathVerifier implements Verifier<String> {
     }
     Normalizer.Normalized g = Normalizer.normalize(goldAnswer(gold));
     Normalizer.Normalized r = Normalizer.normalize(answer);
-    String shown = "answer " + abbreviate(r.text()) + " vs gold " + abbreviate(g.text());
+    String shown = "answer " + shown(r) + " vs gold " + shown(g);
     if (r.compact().isEmpty()) {
       return Verdict.noAnswer("answer is empty after normalization");
     }
@@ -145,6 +145,15 @@ public final class MathVerifier implements Verifier<String> {
       return AnswerExtractor.extract(gold, Extraction.STRICT).map(AnswerExtractor.Found::text).orElse(gold);
     }
     return gold;
+  }
+
+  /** The normalized text with what normalization took off: {@code 28 %}, {@code 5 [cm]}. */
+  private static String shown(Normalizer.Normalized n) {
+    String s = abbreviate(n.text());
+    if (n.scale() == Normalizer.Scale.PERCENT) {
+      s += " %";
+    }
+    return n.unit().isEmpty() ? s : s + " [" + n.unit() + "]";
   }
 
   private static String abbreviate(String s) {
