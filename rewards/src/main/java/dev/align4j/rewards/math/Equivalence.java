@@ -36,8 +36,9 @@ import java.util.TreeSet;
  *
  * <p><b>Shapes.</b> An equation answer equals a scalar gold only as an assignment {@code v = e} (every side after
  * the variable equal to the gold: {@code x = 5}, {@code x = 2+3 = 5}; not {@code 41 = 42}, {@code 2x = 10}). A gold
- * assignment of a constant ({@code x = 5}) is a scalar gold; other gold equations equal a response equation with
- * the same sides or with {@code lhs - rhs} a non-zero constant multiple. Sets, bare lists and unions match member
+ * assignment of a constant ({@code x = 5}) is a scalar gold, which a response assigns to the same variable or
+ * states bare; other gold equations ({@code y = 2x+1}, {@code x+y = 1}) equal a response equation with the same
+ * sides or with {@code lhs - rhs} a non-zero constant multiple. Sets, bare lists and unions match member
  * for member in any order, tuples and matrices in order; a one-column or one-row matrix equals a tuple; an open
  * interval {@code (a, b)} equals the pair {@code (a, b)}. A group never equals a scalar, so {@code \{5\}} is not
  * {@code 5} and {@code \{\{5\}\}} is not {@code \{5\}}; the one exception is at the top: a scalar or assignment
@@ -134,23 +135,26 @@ final class Equivalence {
     return false;
   }
 
+  /**
+   * A gold assignment {@code v = e} accepts {@code e}, or an assignment to {@code v} whose every side equals
+   * {@code e}; when {@code e} has variables ({@code y = 2x+1}) also any equation of the same line. Other gold
+   * equations accept an equation with the same sides or with {@code lhs - rhs} a constant multiple of the gold's.
+   */
   private boolean equationEquals(Answer.Equation g, Answer response) {
     Optional<String> variable = g.assigned();
-    if (variable.isPresent() && isConstant(g.rhs())) {
-      // x = 5 is the scalar 5; a response equation must assign the same variable
-      if (response instanceof Answer.Equation r && !r.assigned().equals(variable)) {
-        return false;
+    if (variable.isPresent()) {
+      if (response instanceof Answer.Scalar r) {
+        return sameValue(g.rhs(), r.expr());
       }
-      return scalarEquals(g.rhs(), response);
+      if (response instanceof Answer.Equation r && r.assigned().equals(variable) && scalarEquals(g.rhs(), r)) {
+        return true;
+      }
+      if (isConstant(g.rhs())) {
+        return false; // x = 5 is the scalar 5: 2x = 10 did not solve for x
+      }
     }
-    if (response instanceof Answer.Scalar r) {
-      return variable.isPresent() && sameValue(g.rhs(), r.expr());
-    }
-    if (!(response instanceof Answer.Equation r)) {
+    if (!(response instanceof Answer.Equation r) || g.sides().size() != 2 || r.sides().size() != 2) {
       return false;
-    }
-    if (g.sides().size() != 2 || r.sides().size() != 2) {
-      return variable.isPresent() && r.assigned().equals(variable) && sameValue(g.rhs(), r.rhs());
     }
     if (sameValue(g.lhs(), r.lhs()) && sameValue(g.rhs(), r.rhs())) {
       return true;
