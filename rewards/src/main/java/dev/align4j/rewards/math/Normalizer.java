@@ -263,7 +263,7 @@ final class Normalizer {
         replacement = " ";
       } else {
         String power = unitPower(s, after);
-        Optional<String> unit = Units.phrase(List.of((word + power).split(" +")), false);
+        Optional<String> unit = Units.phrase(List.of((inner.strip() + power).split(" +")), false);
         if (unit.isPresent()) {
           replacement = " ";
           after += power.isEmpty() ? 0 : s.startsWith("^{", after) ? 4 : 2;

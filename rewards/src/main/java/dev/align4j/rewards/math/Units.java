@@ -21,7 +21,8 @@ import java.util.Set;
  * count labels ({@code ways}, {@code students}, {@code units}) name nothing and are dropped. Words that change
  * the number ({@code million}, {@code thousand}, {@code squared}, {@code plus}, {@code times}, {@code percent})
  * are not units. One-letter units ({@code m}, {@code s}, {@code g}, {@code h}, {@code l}) count only inside
- * {@code \text{}}, where they cannot be a variable.
+ * {@code \text{}}, where they cannot be a variable; abbreviations match case-sensitively ({@code M} is not
+ * {@code m}).
  */
 final class Units {
 
@@ -84,7 +85,7 @@ final class Units {
 
   /** Whether {@code token} (a word, possibly with {@code ^2}/{@code ^3}) can be part of a unit phrase. */
   static boolean isUnitWord(String token, boolean bare) {
-    String w = stripPower(token).toLowerCase(Locale.ROOT);
+    String w = fold(stripPower(token));
     if (bare && w.length() < 2) {
       return false;
     }
@@ -106,7 +107,7 @@ final class Units {
     int i = 0;
     boolean expectItem = true;
     while (i < words.size()) {
-      String w = words.get(i).toLowerCase(Locale.ROOT);
+      String w = fold(words.get(i));
       if (!isUnitWord(w, bare)) {
         return Optional.empty();
       }
@@ -125,7 +126,7 @@ final class Units {
         if (++i >= words.size()) {
           return Optional.empty();
         }
-        w = words.get(i).toLowerCase(Locale.ROOT);
+        w = fold(words.get(i));
         if (!isUnitWord(w, bare) || !(LENGTHS.contains(CANONICAL.get(stripPower(w))) || LABELS.contains(w))) {
           return Optional.empty();
         }
@@ -147,6 +148,14 @@ final class Units {
       i++;
     }
     return expectItem ? Optional.empty() : Optional.of(canonical.toString());
+  }
+
+  /**
+   * Words are matched ignoring case ({@code Dollars}), abbreviations of up to three letters exactly:
+   * {@code M} (million, molar) and {@code K} are not {@code m} and {@code k}.
+   */
+  private static String fold(String w) {
+    return stripPower(w).length() <= 3 ? w : w.toLowerCase(Locale.ROOT);
   }
 
   private static String stripPower(String w) {
