@@ -29,7 +29,7 @@ public record Rational(BigInteger num, BigInteger den) implements Comparable<Rat
     if (den.signum() <= 0) {
       throw new IllegalArgumentException("den must be positive, got " + den);
     }
-    if (!num.gcd(den).equals(BigInteger.ONE) && num.signum() != 0) {
+    if (num.signum() != 0 && !gcd(num, den).equals(BigInteger.ONE)) {
       throw new IllegalArgumentException("num/den must be in lowest terms, got " + num + "/" + den);
     }
     if (num.signum() == 0 && !den.equals(BigInteger.ONE)) {
@@ -54,12 +54,27 @@ public record Rational(BigInteger num, BigInteger den) implements Comparable<Rat
     if (n.signum() == 0) {
       return Optional.of(ZERO);
     }
-    BigInteger g = n.gcd(d);
+    BigInteger g = gcd(n, d);
     if (!g.equals(BigInteger.ONE)) {
       n = n.divide(g);
       d = d.divide(g);
     }
     return Optional.of(new Rational(n, d));
+  }
+
+  /** {@code gcd(|a|, |b|)}, in {@code long} arithmetic when both fit (the common case, and much cheaper). */
+  private static BigInteger gcd(BigInteger a, BigInteger b) {
+    if (a.bitLength() < 63 && b.bitLength() < 63) {
+      long x = Math.abs(a.longValue());
+      long y = Math.abs(b.longValue());
+      while (y != 0) {
+        long t = x % y;
+        x = y;
+        y = t;
+      }
+      return BigInteger.valueOf(x);
+    }
+    return a.gcd(b);
   }
 
   /**
