@@ -359,8 +359,9 @@ final class AnswerExtractor {
   }
 
   /**
-   * Whether the number at {@code [start, end)} is glued to a letter, a power or an index, or closed by a brace
-   * ({@code \frac{1}{2}}); an opening brace alone is allowed (the number of an unclosed box).
+   * Whether the number at {@code [start, end)} is glued to a letter (other than a known unit: {@code 12kg} is
+   * fine), a power or an index, or closed by a brace ({@code \frac{1}{2}}); an opening brace alone is allowed
+   * (the number of an unclosed box).
    */
   private boolean embedded(int start, int end) {
     if (start > 0) {
@@ -371,9 +372,23 @@ final class AnswerExtractor {
     }
     if (end < s.length()) {
       char a = s.charAt(end);
-      return Character.isLetter(a) || a == '}' || a == '^' || a == '_';
+      if (Character.isLetter(a)) {
+        return !unitFollows(end);
+      }
+      return a == '}' || a == '^' || a == '_';
     }
     return false;
+  }
+
+  /** Whether a known unit is glued to the number ending at {@code i} ({@code 12kg}, not {@code 2x}). */
+  private boolean unitFollows(int i) {
+    int j = i;
+    while (j < s.length() && j - i <= 12 && Character.isLetter(s.charAt(j))) {
+      j++;
+    }
+    String word = s.substring(i, j);
+    return word.length() >= 2 && Units.isUnitWord(word, false) && !word.equals("sq") && !word.equals("per")
+        && !word.equals("square") && !word.equals("cubic");
   }
 
   private int numberStart(int end) {

@@ -47,6 +47,8 @@ class AnswerExtractorTest {
     assertTrue(AnswerExtractor.extract("so it is $x^2$", Extraction.FLEXIBLE).isEmpty());
     assertTrue(AnswerExtractor.extract("$\\frac{1+\\sqrt{5}}{2}$", Extraction.FLEXIBLE).isEmpty());
     assertTrue(AnswerExtractor.extract("code AZYUK2A", Extraction.FLEXIBLE).isEmpty());
+    assertTrue(AnswerExtractor.extract("so we get 2x", Extraction.FLEXIBLE).isEmpty());
+    assertEquals("12", flexible("She needs 12kg.").text());
     assertEquals("3", flexible("The result is \\boxed{3").text());
   }
 
