@@ -1,6 +1,5 @@
 package dev.align4j.rewards.math;
 
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -22,8 +21,8 @@ import java.util.Optional;
  *
  * This mirrors the strict/flexible split of lm-evaluation-harness's GSM8K filters and open-instruct's verifiers.
  *
- * <p><b>Linear time.</b> One forward pass over the response finds every candidate (boxes by brace depth, with a
- * stack of the open boxes only; {@code ####}; answer phrases), then at most a few scans read the chosen one and,
+ * <p><b>Linear time.</b> One forward pass over the response finds every candidate (boxes by brace depth, keeping
+ * only the innermost open box; {@code ####}; answer phrases), then at most a few scans read the chosen one and,
  * in flexible mode, one backward scan finds the last number: the work is a small constant times the response
  * length whatever its content ({@link #steps} counts it for the tests). Texts longer than {@link #MAX_TEXT} are
  * returned cut to {@code MAX_TEXT + 1} characters, which the caller refuses as too long. Never throws.
@@ -106,15 +105,16 @@ final class AnswerExtractor {
     return mode == MathVerifier.Extraction.FLEXIBLE ? lastNumber() : Optional.empty();
   }
 
-  /** The forward pass: boxes (by brace depth), {@code ####} and answer phrases. */
+  /**
+   * The forward pass: boxes (by brace depth), {@code ####} and answer phrases. Only the innermost open box is
+   * tracked: an enclosing box can close only after it, and starts earlier, so it can never be the last one.
+   */
   private void scan() {
     int n = s.length();
     int depth = 0;
     int boxBrace = -1; // index of a '{' that opens a box
-    int[] openDepth = new int[8];
-    int[] openFrom = new int[8];
-    int[] openAt = new int[8];
-    int open = 0;
+    int openAt = -1; // the innermost open box: its brace, depth and content start
+    int openDepth = 0;
     for (int i = 0; i < n; i++) {
       steps++;
       char c = s.charAt(i);
@@ -133,25 +133,18 @@ final class AnswerExtractor {
       } else if (c == '{') {
         depth++;
         if (i == boxBrace) {
-          if (open == openDepth.length) {
-            openDepth = Arrays.copyOf(openDepth, open * 2);
-            openFrom = Arrays.copyOf(openFrom, open * 2);
-            openAt = Arrays.copyOf(openAt, open * 2);
-          }
-          openDepth[open] = depth;
-          openFrom[open] = i + 1;
-          openAt[open] = i;
-          open++;
+          openAt = i;
+          openDepth = depth;
         }
       } else if (c == '}') {
         if (depth > 0) {
-          if (open > 0 && openDepth[open - 1] == depth) {
-            open--;
-            if (openAt[open] > boxAt) {
-              boxAt = openAt[open];
-              boxFrom = openFrom[open];
+          if (openAt >= 0 && openDepth == depth) {
+            if (openAt > boxAt) {
+              boxAt = openAt;
+              boxFrom = openAt + 1;
               boxTo = i;
             }
+            openAt = -1;
           }
           depth--;
         }
