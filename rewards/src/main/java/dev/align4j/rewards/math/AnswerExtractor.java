@@ -21,10 +21,10 @@ import java.util.Optional;
  *
  * This mirrors the strict/flexible split of lm-evaluation-harness's GSM8K filters and open-instruct's verifiers.
  *
- * <p><b>Linear time.</b> One forward pass over the response finds every candidate (boxes by brace depth, keeping
- * only the innermost open box; {@code ####}; answer phrases), then at most a few scans read the chosen one and,
- * in flexible mode, one backward scan finds the last number: the work is a small constant times the response
- * length whatever its content ({@link #steps} counts it for the tests). Texts longer than {@link #MAX_TEXT} are
+ * <p><b>Linear time.</b> One forward pass over the response finds the boxes (by brace depth, keeping only the
+ * innermost open box) and {@code ####}; only when there is neither does a backward scan look for the last answer
+ * phrase, and then, in flexible mode, for the last number; a few scans read the chosen candidate. The work is a
+ * small constant times the response length whatever its content ({@link #steps} counts it for the tests). Texts longer than {@link #MAX_TEXT} are
  * returned cut to {@code MAX_TEXT + 1} characters, which the caller refuses as too long. Never throws.
  */
 final class AnswerExtractor {
@@ -65,8 +65,6 @@ final class AnswerExtractor {
   private int pendingAt = -1;
   /** Index just after the last {@code ####}. */
   private int hashes = -1;
-  /** Index where the text after the last answer phrase starts. */
-  private int phrase = -1;
 
   private AnswerExtractor(String s) {
     this.s = s;
@@ -96,6 +94,7 @@ final class AnswerExtractor {
         return Optional.of(new Found(text, Method.HASHES));
       }
     }
+    int phrase = lastPhrase();
     if (phrase >= 0) {
       String text = answerAfter(phrase);
       if (!text.isEmpty()) {
@@ -106,7 +105,7 @@ final class AnswerExtractor {
   }
 
   /**
-   * The forward pass: boxes (by brace depth), {@code ####} and answer phrases. Only the innermost open box is
+   * The forward pass: boxes (by brace depth) and {@code ####}. Only the innermost open box is
    * tracked: an enclosing box can close only after it, and starts earlier, so it can never be the last one.
    */
   private void scan() {
@@ -154,14 +153,24 @@ final class AnswerExtractor {
         if (s.startsWith("####", i)) {
           hashes = i + 4;
         }
-      } else if ((c == 'a' || c == 'A') && s.regionMatches(true, i, "answer", 0, 6)) {
-        int at = phraseAnswerStart(i);
-        if (at >= 0) {
-          phrase = at;
-        }
       }
     }
     settleSpaceBox(n);
+  }
+
+  /** Where the answer after the last answer phrase starts, searching backwards; -1 when there is none. */
+  private int lastPhrase() {
+    for (int i = s.length() - "answer".length(); i >= 0; i--) {
+      steps++;
+      char c = s.charAt(i);
+      if ((c == 'a' || c == 'A') && s.regionMatches(true, i, "answer", 0, 6)) {
+        int at = phraseAnswerStart(i);
+        if (at >= 0) {
+          return at;
+        }
+      }
+    }
+    return -1;
   }
 
   /** End of {@code \boxed} or {@code \fbox} starting at {@code i}, or -1. */
