@@ -24,8 +24,9 @@ import java.util.Optional;
  * <p><b>Linear time.</b> One forward pass over the response finds the boxes (by brace depth, keeping only the
  * innermost open box) and {@code ####}; only when there is neither does a backward scan look for the last answer
  * phrase, and then, in flexible mode, for the last number; a few scans read the chosen candidate. The work is a
- * small constant times the response length whatever its content ({@link #steps} counts it for the tests). Texts longer than {@link #MAX_TEXT} are
- * returned cut to {@code MAX_TEXT + 1} characters, which the caller refuses as too long. Never throws.
+ * small constant times the response length whatever its content ({@link #steps} counts it for the tests). Texts
+ * longer than {@link #MAX_TEXT} are returned cut to {@code MAX_TEXT + 1} characters, which the caller refuses as
+ * too long. Never throws.
  */
 final class AnswerExtractor {
 
@@ -283,7 +284,8 @@ final class AnswerExtractor {
     while (stop < s.length() && s.charAt(stop) != '\n') {
       steps++;
       char c = s.charAt(stop);
-      if ((c == '.' || c == '!' || c == '?') && (stop + 1 == s.length() || Character.isWhitespace(s.charAt(stop + 1)))) {
+      boolean last = stop + 1 == s.length();
+      if ((c == '.' || c == '!' || c == '?') && (last || Character.isWhitespace(s.charAt(stop + 1)))) {
         break;
       }
       stop++;

@@ -134,7 +134,8 @@ public final class MathVerifier implements Verifier<String> {
     }
     Expr hundred = new Expr.Num(Rational.of(100));
     if (gs == Normalizer.Scale.PERCENT) {
-      return eq.sameValue(g.expr(), r.expr()) || eq.sameValue(new Expr.Binary(Expr.Op.DIV, g.expr(), hundred), r.expr());
+      return eq.sameValue(g.expr(), r.expr())
+          || eq.sameValue(new Expr.Binary(Expr.Op.DIV, g.expr(), hundred), r.expr());
     }
     return eq.sameValue(g.expr(), new Expr.Binary(Expr.Op.DIV, r.expr(), hundred));
   }

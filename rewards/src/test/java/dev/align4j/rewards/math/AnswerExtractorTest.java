@@ -74,7 +74,7 @@ class AnswerExtractorTest {
       for (MathVerifier.Extraction mode : MathVerifier.Extraction.values()) {
         String s = unit.repeat(n / unit.length());
         long steps = AnswerExtractor.steps(s, mode);
-        assertTrue(steps <= 6L * s.length(), unit + " (" + mode + "): " + steps + " steps for " + s.length() + " chars");
+        assertTrue(steps <= 6L * s.length(), unit + " (" + mode + "): " + steps + " steps for " + s.length());
       }
     }
   }

@@ -20,9 +20,10 @@ import org.matheclipse.core.interfaces.IExpr;
  * random pairs of rational functions in {@code x} and {@code y}, the second a random rewrite of the first
  * (commuting, distributing, expanding a square, turning a difference into a sum) that is sometimes also perturbed
  * (a constant off by one, a sign or an exponent changed, a variable renamed). Our verdict on the LaTeX pair must
- * match Symja's, where {@code Expand(Numerator(Together(a - b))) == 0} decides equality of rational functions exactly. Pairs with a
- * denominator that vanishes identically are skipped. Equality here is as rational functions: two expressions
- * that differ only where one of them has a pole ({@code x/x} and {@code 1}) are equal, as they are for us.
+ * match Symja's, where {@code Expand(Numerator(Together(a - b))) == 0} decides equality of rational functions
+ * exactly. Pairs with a denominator that vanishes identically are skipped. Equality here is as rational
+ * functions: two expressions that differ only where one of them has a pole ({@code x/x} and {@code 1}) are equal,
+ * as they are for us.
  */
 class SymjaOracleTest {
 
