@@ -4,13 +4,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.align4j.core.AtomicFiles;
+import dev.align4j.core.BadInputException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,32 +24,54 @@ import java.util.Map;
 /**
  * {@code metrics.jsonl}: one JSON object per optimizer update, appended and flushed as it happens, e.g.
  * {@code {"step":1,"epoch":0.03,"lr":5e-7,"loss":0.6931,"grad_norm":1.2,"rewards/chosen":0.0,...}}.
- * Values that are not finite are written as {@code null}. A resumed run first cuts the file back to the lines
- * its checkpoint had seen, so the file equals the uninterrupted run's.
+ * Values that are not finite are written as {@code null}. A resumed run first checks the lines its checkpoint had
+ * seen against the checkpoint's count and SHA-256 (a log truncated, deleted or edited since is refused, never merged)
+ * and cuts the file back to them, so the file equals the uninterrupted run's.
  */
 public final class MetricsLog {
+  /** SHA-256 of no bytes: the digest of an empty log. */
+  public static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private final Path file;
   private final List<Map<String, Double>> rows = new ArrayList<>();
+  private final MessageDigest digest;
 
-  /** Opens (creating when absent) {@code file} and keeps its first {@code keepLines} lines. */
-  public MetricsLog(Path file, long keepLines) {
+  /**
+   * Opens {@code file} for a run that has written {@code keepLines} lines whose bytes hash to {@code keepSha256}
+   * (0 and {@link #EMPTY_SHA256} for a fresh run), keeping exactly those lines.
+   *
+   * @throws BadInputException when the file no longer holds those lines
+   */
+  public MetricsLog(Path file, long keepLines, String keepSha256) {
     this.file = file;
-    try {
-      List<String> kept = new ArrayList<>();
-      if (Files.exists(file)) {
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-          if (kept.size() < keepLines && !line.isBlank()) {
-            kept.add(line);
-          }
-        }
+    this.digest = sha256();
+    byte[] bytes = readIfPresent(file);
+    ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    List<String> keptLines = new ArrayList<>();
+    int from = 0;
+    long lines = 0;
+    while (lines < keepLines) {
+      int end = indexOf(bytes, (byte) '\n', from);
+      if (end < 0) {
+        throw new BadInputException(file, 0, null, "holds " + lines + " complete lines but the checkpoint recorded "
+            + keepLines + ": the log was truncated or deleted since; refusing to resume (the metrics would be lost)");
       }
-      Files.write(file, kept.isEmpty() ? List.of() : kept, StandardCharsets.UTF_8);
-      for (String line : kept) {
-        rows.add(parse(line));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open " + file, e);
+      kept.write(bytes, from, end + 1 - from);
+      keptLines.add(new String(bytes, from, end - from, StandardCharsets.UTF_8));
+      from = end + 1;
+      lines++;
+    }
+    byte[] keep = kept.toByteArray();
+    digest.update(keep);
+    String actual = hex(cloneOf(digest).digest());
+    if (!actual.equals(keepSha256)) {
+      throw new BadInputException(file, 0, null, "its first " + keepLines + " lines do not match the checkpoint "
+          + "(SHA-256 " + actual + ", recorded " + keepSha256 + "): the log was edited since; refusing to resume");
+    }
+    keptLines.forEach(l -> rows.add(parse(l)));
+    if (bytes.length != keep.length || !Files.exists(file)) {
+      AtomicFiles.write(file, keep); // drop what was logged after the checkpoint; it is logged again
     }
   }
 
@@ -59,12 +87,18 @@ public final class MetricsLog {
         node.put(k, v);
       }
     });
+    byte[] line;
     try {
-      Files.writeString(file, MAPPER.writeValueAsString(node) + "\n", StandardCharsets.UTF_8,
-          StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot append to " + file, e);
+      line = (MAPPER.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
+    try {
+      Files.write(file, line, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot append to " + file + ": " + AtomicFiles.describe(e), e);
+    }
+    digest.update(line);
     rows.add(new LinkedHashMap<>(row));
   }
 
@@ -76,6 +110,11 @@ public final class MetricsLog {
   /** Number of lines written so far. */
   public long lines() {
     return rows.size();
+  }
+
+  /** SHA-256 (hex) of every line written so far, for the checkpoint. */
+  public String sha256Hex() {
+    return hex(cloneOf(digest).digest());
   }
 
   public Path file() {
@@ -93,6 +132,23 @@ public final class MetricsLog {
     return out;
   }
 
+  private static byte[] readIfPresent(Path file) {
+    try {
+      return Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + AtomicFiles.describe(e), e);
+    }
+  }
+
+  private static int indexOf(byte[] bytes, byte b, int from) {
+    for (int i = from; i < bytes.length; i++) {
+      if (bytes[i] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   private static Map<String, Double> parse(String line) {
     try {
       Map<String, Double> row = new LinkedHashMap<>();
@@ -103,5 +159,25 @@ public final class MetricsLog {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("metrics line is not JSON: " + line, e);
     }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static MessageDigest cloneOf(MessageDigest d) {
+    try {
+      return (MessageDigest) d.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String hex(byte[] bytes) {
+    return HexFormat.of().formatHex(bytes);
   }
 }
