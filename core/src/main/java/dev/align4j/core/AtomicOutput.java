@@ -31,7 +31,7 @@ public final class AtomicOutput implements AutoCloseable {
     this.target = target.toAbsolutePath();
     Path dir = this.target.getParent();
     Files.createDirectories(dir);
-    this.tmp = Files.createTempFile(dir, "." + this.target.getFileName() + ".", ".tmp");
+    this.tmp = AtomicFiles.newTempFile(dir, "." + this.target.getFileName() + ".", ".tmp");
     this.writer = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
   }
 

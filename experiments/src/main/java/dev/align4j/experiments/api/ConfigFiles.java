@@ -1,6 +1,7 @@
 package dev.align4j.experiments.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -28,6 +30,7 @@ import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -248,6 +251,14 @@ public final class ConfigFiles {
     if (e instanceof ValueInstantiationException && cause instanceof IllegalArgumentException bad) {
       return source.error(path.isEmpty() ? null : path, bad.getMessage());
     }
+    if (e instanceof InvalidTypeIdException t) {
+      JsonSubTypes subtypes = t.getBaseType() == null ? null
+          : t.getBaseType().getRawClass().getAnnotation(JsonSubTypes.class);
+      String known = subtypes == null ? "" : " (known: " + Arrays.stream(subtypes.value()).map(JsonSubTypes.Type::name)
+          .sorted().collect(Collectors.joining(", ")) + ")";
+      return source.error(join(path, "type"), t.getTypeId() == null ? "missing" + known
+          : "unknown type '" + t.getTypeId() + "'" + known);
+    }
     if (e instanceof UnrecognizedPropertyException u) {
       String allowed = u.getKnownPropertyIds() == null ? "" : " (allowed: " + u.getKnownPropertyIds().stream()
           .map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
@@ -398,7 +409,7 @@ public final class ConfigFiles {
       for (int l = 0; l < starts.size(); l++) {
         int from = starts.get(l);
         int to = l + 1 < starts.size() ? starts.get(l + 1) : bytes.length;
-        byte[] line = java.util.Arrays.copyOfRange(bytes, from, to);
+        byte[] line = Arrays.copyOfRange(bytes, from, to);
         sb.append(Jsonl.decode(file, l + 1, line, line.length));
       }
       return sb.length() > 0 && sb.charAt(0) == '\uFEFF' ? sb.substring(1) : sb.toString();

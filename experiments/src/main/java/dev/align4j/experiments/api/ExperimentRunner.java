@@ -7,8 +7,10 @@ import dev.align4j.core.BadInputException;
 import dev.align4j.core.InvalidConfigException;
 import dev.align4j.core.StrictJson;
 import dev.align4j.experiments.run.CheckpointStore;
+import dev.align4j.experiments.run.MetricsLog;
 import dev.align4j.experiments.run.Provenance;
 import dev.align4j.experiments.run.RunLock;
+import dev.align4j.experiments.run.TrainerState;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -121,7 +123,11 @@ public final class ExperimentRunner {
         err.println("align4j: removed " + stale + " temporary file(s) left by an interrupted write");
       }
       Optional<Path> checkpoint = store.latest();
-      checkpoint.ifPresent(CheckpointStore::verify);
+      if (checkpoint.isPresent()) {
+        CheckpointStore.verify(checkpoint.get());
+        TrainerState state = CheckpointStore.readState(checkpoint.get());
+        MetricsLog.check(runDir.resolve(METRICS), state.metricsLines(), state.metricsSha256());
+      }
       err.println("align4j: resuming " + runDir + checkpoint.map(c -> " from " + c.getFileName())
           .orElse(" from the start (no complete checkpoint)"));
       Provenance resumed = provenance.resumedNow(checkpoint.map(c -> c.getFileName().toString()).orElse("start"));

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.core.AtomicFiles;
 import dev.align4j.core.BadInputException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -47,32 +46,46 @@ public final class MetricsLog {
     this.file = file;
     this.digest = sha256();
     byte[] bytes = readIfPresent(file);
-    ByteArrayOutputStream kept = new ByteArrayOutputStream();
-    List<String> keptLines = new ArrayList<>();
-    int from = 0;
-    long lines = 0;
-    while (lines < keepLines) {
-      int end = indexOf(bytes, (byte) '\n', from);
-      if (end < 0) {
+    byte[] keep = prefix(file, bytes, keepLines, keepSha256);
+    digest.update(keep);
+    for (String line : new String(keep, StandardCharsets.UTF_8).split("\n")) {
+      if (!line.isEmpty()) {
+        rows.add(parse(line));
+      }
+    }
+    if (bytes.length != keep.length || !Files.exists(file)) {
+      AtomicFiles.write(file, keep); // drop what was logged after the checkpoint; it is logged again
+    }
+  }
+
+  /**
+   * Checks, without changing it, that {@code file} still starts with the {@code lines} lines hashing to
+   * {@code sha256} that a checkpoint recorded (what a resume needs before it loads anything).
+   *
+   * @throws BadInputException when the log was truncated, deleted or edited since
+   */
+  public static void check(Path file, long lines, String sha256) {
+    prefix(file, readIfPresent(file), lines, sha256);
+  }
+
+  /** The bytes of the first {@code keepLines} lines, checked against their recorded SHA-256. */
+  private static byte[] prefix(Path file, byte[] bytes, long keepLines, String keepSha256) {
+    int end = 0;
+    for (long lines = 0; lines < keepLines; lines++) {
+      int nl = indexOf(bytes, (byte) '\n', end);
+      if (nl < 0) {
         throw new BadInputException(file, 0, null, "holds " + lines + " complete lines but the checkpoint recorded "
             + keepLines + ": the log was truncated or deleted since; refusing to resume (the metrics would be lost)");
       }
-      kept.write(bytes, from, end + 1 - from);
-      keptLines.add(new String(bytes, from, end - from, StandardCharsets.UTF_8));
-      from = end + 1;
-      lines++;
+      end = nl + 1;
     }
-    byte[] keep = kept.toByteArray();
-    digest.update(keep);
-    String actual = hex(cloneOf(digest).digest());
+    byte[] keep = java.util.Arrays.copyOf(bytes, end);
+    String actual = hex(sha256().digest(keep));
     if (!actual.equals(keepSha256)) {
       throw new BadInputException(file, 0, null, "its first " + keepLines + " lines do not match the checkpoint "
           + "(SHA-256 " + actual + ", recorded " + keepSha256 + "): the log was edited since; refusing to resume");
     }
-    keptLines.forEach(l -> rows.add(parse(l)));
-    if (bytes.length != keep.length || !Files.exists(file)) {
-      AtomicFiles.write(file, keep); // drop what was logged after the checkpoint; it is logged again
-    }
+    return keep;
   }
 
   /** Appends one line (insertion order kept) and flushes it to disk. */
