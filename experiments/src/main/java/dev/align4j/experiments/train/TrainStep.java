@@ -3,6 +3,7 @@ package dev.align4j.experiments.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import dev.align4j.core.Scalars;
@@ -61,7 +62,7 @@ public final class TrainStep {
         MicroBatchResult r = lossFn.compute(scope, micro);
         collector.backward(Scalars.mul(r.meanLoss(), r.size()));
         total += r.size();
-        weightedLoss += r.size() * r.meanLoss().getFloat();
+        weightedLoss += r.size() * r.meanLoss().toType(DataType.FLOAT64, false).getDouble(); // exact for float32 too
         r.metrics().forEach((k, v) -> weightedMetrics.merge(k, r.size() * v, Double::sum));
       }
     }
