@@ -156,14 +156,8 @@ public final class GenerateCommand implements Callable<Integer> {
       throw l.error(field, ids.length + " prompt tokens + " + budget + " new tokens exceed the model's "
           + "max_position_embeddings " + config.maxPositionEmbeddings());
     }
-    MemoryEstimate alone = MemoryEstimate.generation(config, 1, ids.length, budget, bytesPerElement);
-    if (!alone.fits()) {
-      throw l.error(field, alone.describe());
-    }
-    MemoryEstimate batch = MemoryEstimate.generation(config, batchSize, ids.length, budget, bytesPerElement);
-    if (!batch.fits()) {
-      throw BadInputException.option("--batch-size", batch.describe() + " (line " + l.line() + "); lower it");
-    }
+    Options.fits(l, field, MemoryEstimate.generation(config, 1, ids.length, budget, bytesPerElement),
+        MemoryEstimate.generation(config, batchSize, ids.length, budget, bytesPerElement));
     return new Request(l, ids, budget);
   }
 }

@@ -2,9 +2,11 @@ package dev.align4j.app.cli;
 
 import dev.align4j.core.AtomicOutput;
 import dev.align4j.core.BadInputException;
+import dev.align4j.core.JsonLine;
 import dev.align4j.policies.llama.ComputeDevice;
 import dev.align4j.policies.llama.ComputeDtype;
 import dev.align4j.policies.llama.LoadOptions;
+import dev.align4j.policies.llama.MemoryEstimate;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +31,19 @@ public final class Options {
   public static void inRange(String option, long value, long min, long max) {
     if (value < min || value > max) {
       throw BadInputException.option(option, "must be in [" + min + ", " + max + "], got " + value);
+    }
+  }
+
+  /**
+   * Refuses, before anything is allocated, a line whose work would not fit in memory: on its own (an error on the
+   * line's {@code field}) or in a batch of {@code --batch-size} such lines (an error on the option).
+   */
+  public static void fits(JsonLine line, String field, MemoryEstimate alone, MemoryEstimate batched) {
+    if (!alone.fits()) {
+      throw line.error(field, alone.describe());
+    }
+    if (!batched.fits()) {
+      throw BadInputException.option("--batch-size", batched.describe() + " (line " + line.line() + "); lower it");
     }
   }
 

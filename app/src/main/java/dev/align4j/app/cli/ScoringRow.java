@@ -1,6 +1,5 @@
 package dev.align4j.app.cli;
 
-import dev.align4j.core.BadInputException;
 import dev.align4j.core.JsonLine;
 import dev.align4j.policies.llama.LlamaConfig;
 import dev.align4j.policies.llama.MemoryEstimate;
@@ -43,14 +42,8 @@ public record ScoringRow(JsonLine line, int[] tokens, int completionStart) {
       throw line.error(field, tokens.length + " tokens exceed the model's max_position_embeddings "
           + config.maxPositionEmbeddings());
     }
-    MemoryEstimate alone = MemoryEstimate.forward(config, 1, tokens.length, false, bytesPerElement);
-    if (!alone.fits()) {
-      throw line.error(field, alone.describe());
-    }
-    MemoryEstimate batch = MemoryEstimate.forward(config, batchSize, tokens.length, false, bytesPerElement);
-    if (!batch.fits()) {
-      throw BadInputException.option("--batch-size", batch.describe() + " (line " + line.line() + "); lower it");
-    }
+    Options.fits(line, field, MemoryEstimate.forward(config, 1, tokens.length, false, bytesPerElement),
+        MemoryEstimate.forward(config, batchSize, tokens.length, false, bytesPerElement));
   }
 
   /** Throws {@code BadInputException} at {@code tokens[i]} for the first id outside {@code [0, vocab)}. */

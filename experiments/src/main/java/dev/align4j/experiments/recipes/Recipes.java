@@ -62,7 +62,10 @@ final class Recipes {
    * allocated; prompts count as one token (a lower bound), so only what is surely too big is refused.
    */
   static void rolloutsFit(String field, String what, LlamaConfig model, long sequences, int newTokens) {
-    withinPositions("max_new_tokens", newTokens + 1L, model);
+    if (newTokens >= model.maxPositionEmbeddings()) {
+      throw new InvalidConfigException("max_new_tokens", "must be < the model's max_position_embeddings "
+          + model.maxPositionEmbeddings() + " (the prompt needs a position too), got " + newTokens);
+    }
     MemoryEstimate sampling = MemoryEstimate.generation(model, sequences, 1, newTokens, FP32_BYTES);
     MemoryEstimate training = MemoryEstimate.forward(model, sequences, newTokens + 1L, true, FP32_BYTES);
     MemoryEstimate worst = sampling.bytes() >= training.bytes() ? sampling : training;

@@ -3,6 +3,7 @@ package dev.align4j.experiments.recipes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.align4j.core.Require;
 import dev.align4j.experiments.api.Experiment;
 import dev.align4j.experiments.api.ExperimentRunner;
 import dev.align4j.experiments.api.RunContext;
@@ -26,7 +27,7 @@ class ReadmeExampleTest {
     public record Config(@JsonProperty("model") Path model, @JsonProperty("train_file") Path trainFile,
                          @JsonProperty("beta") double beta, @JsonProperty("training") TrainingConfig training) {
       public Config {
-        if (!(beta > 0)) throw new IllegalArgumentException("beta must be > 0, got " + beta);
+        Require.positive("beta", beta); // an InvalidConfigException: exit 2 naming the file, line and 'beta'
       }
     }
     public String name() { return "my_dpo"; }
