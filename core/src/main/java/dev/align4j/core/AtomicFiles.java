@@ -185,9 +185,26 @@ public final class AtomicFiles {
 
   /** The cause of an I/O failure in words (the OS reason, e.g. "No space left on device", where there is one). */
   public static String describe(IOException e) {
-    String reason = e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
-        ? fs.getReason() : e.getMessage();
-    return reason == null ? e.getClass().getSimpleName() : reason;
+    if (e instanceof java.nio.file.FileSystemException fs) {
+      if (fs.getReason() != null) {
+        return fs.getReason();
+      }
+      // the JDK leaves the reason out of these (their message is just the path)
+      if (e instanceof NoSuchFileException) {
+        return "no such file or directory";
+      }
+      if (e instanceof java.nio.file.AccessDeniedException) {
+        return "permission denied";
+      }
+      if (e instanceof FileAlreadyExistsException) {
+        return "already exists";
+      }
+      if (e instanceof java.nio.file.NotDirectoryException) {
+        return "not a directory";
+      }
+      return e.getClass().getSimpleName();
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   private static void deleteQuietly(Path p) {

@@ -57,7 +57,25 @@ public final class AtomicOutput implements AutoCloseable {
     if (Files.exists(abs) && !Files.isWritable(abs)) {
       throw BadInputException.option(option, abs + " is not writable");
     }
-    Path ancestor = abs.getParent();
+    requireCreatableIn(abs, abs.getParent(), option);
+  }
+
+  /**
+   * Refuses, before any work is done, an output folder that cannot be used: an existing file, an existing folder
+   * that is not writable, or a path whose nearest existing ancestor is not a writable directory.
+   *
+   * @throws BadInputException naming {@code option} (e.g. {@code --out})
+   */
+  public static void checkFolder(Path folder, String option) {
+    Path abs = folder.toAbsolutePath().normalize();
+    if (Files.exists(abs) && !Files.isDirectory(abs)) {
+      throw BadInputException.option(option, abs + " is a file, not a folder");
+    }
+    requireCreatableIn(abs, abs, option);
+  }
+
+  private static void requireCreatableIn(Path abs, Path from, String option) {
+    Path ancestor = from;
     while (ancestor != null && !Files.exists(ancestor)) {
       ancestor = ancestor.getParent();
     }

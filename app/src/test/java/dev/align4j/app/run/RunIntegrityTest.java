@@ -255,6 +255,12 @@ class RunIntegrityTest {
     assertTrue(r.err().startsWith("align4j run: " + inFile + ":4: field 'train_file': train_file names " + missing),
         r.err());
     assertFalse(Files.exists(out));
+
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    r = Cli.run("run", config.toString(), "--out", file.resolve("run").toString());
+    assertEquals(2, r.exitCode(), r.err());
+    assertEquals("align4j run: --out: cannot create " + file.resolve("run") + ": " + file + " is not a directory",
+        r.err().strip());
   }
 
   @Test

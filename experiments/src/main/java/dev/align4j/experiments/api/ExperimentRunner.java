@@ -3,6 +3,7 @@ package dev.align4j.experiments.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.align4j.core.AtomicFiles;
+import dev.align4j.core.AtomicOutput;
 import dev.align4j.core.BadInputException;
 import dev.align4j.core.InvalidConfigException;
 import dev.align4j.core.StrictJson;
@@ -67,6 +68,7 @@ public final class ExperimentRunner {
     ConfigFiles.Bound<?> bound = ConfigFiles.read(configFile, overrides);
     Path dir = out.orElseGet(() -> Path.of("runs", bound.experiment().name() + "-"
         + LocalDateTime.now().format(STAMP)));
+    AtomicOutput.checkFolder(dir, "--out");
     if (Files.exists(dir) && !neverStarted(dir)) {
       throw BadInputException.option("--out", dir + " exists and is not empty (continue it with --resume " + dir
           + ")");
@@ -165,7 +167,11 @@ public final class ExperimentRunner {
   private static <C extends Record> Path runNew(ConfigFiles.Bound<C> bound, Provenance provenance, Path dir,
       RunContext context) throws Exception {
     boolean existed = Files.isDirectory(dir);
-    Files.createDirectories(dir);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw BadInputException.option("--out", "cannot create " + dir + ": " + AtomicFiles.describe(e));
+    }
     boolean removeDir = false;
     try (RunLock lock = RunLock.acquire(dir)) {
       clear(dir); // what a run killed before its first update left
