@@ -323,7 +323,12 @@ class RunIntegrityTest {
       assertEquals(0, resumed.exitCode(), resumed.err());
       assertSameAsWhole(run);
     } finally {
-      sh("umount", disk.toString());
+      // weights are read through memory maps, released when the buffers are collected: until then the mount is busy
+      for (int i = 0; i < 10 && sh("umount", disk.toString()) != 0; i++) {
+        System.gc();
+        Thread.sleep(200);
+      }
+      sh("umount", "-l", disk.toString()); // never leave a mount behind, even if still busy
     }
   }
 
