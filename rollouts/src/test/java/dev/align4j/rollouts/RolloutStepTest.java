@@ -119,8 +119,11 @@ class RolloutStepTest {
     try (NDManager scope = policy.manager().newSubManager()) {
       RolloutResult result = step.collect(policy, Optional.empty(), prompts(), 9, scope);
       // every completion uses the whole budget: penalty -0.5; the constant group's reward 7 becomes 6.5
-      result.samples().stream().filter(s -> s.promptId().equals("constant"))
-          .forEach(s -> assertEquals(6.5, s.reward(), 1e-12));
+      List<Sample> constant = result.samples().stream().filter(s -> s.promptId().equals("constant")).toList();
+      assertEquals(2, constant.size(), "group size 2");
+      for (Sample s : constant) {
+        assertEquals(6.5, s.reward(), 1e-12);
+      }
       assertTrue(result.batch().orElseThrow().refLogProbs().isEmpty());
     }
   }

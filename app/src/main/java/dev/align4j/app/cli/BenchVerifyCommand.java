@@ -55,7 +55,7 @@ public final class BenchVerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (mathRuns < 1 || sandboxRuns < 1) {
-      throw new IllegalArgumentException("--math-runs and --sandbox-runs must be >= 1");
+      throw dev.align4j.core.BadInputException.option("--math-runs, --sandbox-runs", "must be >= 1");
     }
     ArrayNode results = Jsonl.MAPPER.createArrayNode();
     results.add(benchMath());

@@ -2,6 +2,7 @@ package dev.align4j.experiments.data;
 
 import dev.align4j.core.JsonLine;
 import dev.align4j.core.Jsonl;
+import dev.align4j.core.UniqueIds;
 import dev.align4j.policies.text.ChatMessage;
 import dev.align4j.policies.text.Role;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ public record MathPrompt(String id, List<ChatMessage> prompt, String gold) {
   /** Reads every line of a prompt JSONL file. */
   public static List<MathPrompt> readJsonl(Path file) {
     List<MathPrompt> out = new ArrayList<>();
+    UniqueIds ids = new UniqueIds();
     for (JsonLine line : Jsonl.read(file)) {
       line.onlyFields(FIELDS);
       String id = line.has("id") ? line.id().asText() : Integer.toString(line.line());
@@ -38,6 +40,7 @@ public record MathPrompt(String id, List<ChatMessage> prompt, String gold) {
       if (gold.isBlank()) {
         throw line.error("gold", "must not be blank");
       }
+      ids.addIfPresent(line);
       out.add(new MathPrompt(id, Conversations.read(line, "prompt", Role.USER), gold));
     }
     return out;

@@ -1,12 +1,14 @@
 package dev.align4j.experiments.recipes;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.align4j.core.InvalidConfigException;
 import dev.align4j.experiments.api.Experiment;
 import dev.align4j.experiments.api.RunContext;
 import dev.align4j.experiments.data.MathPrompt;
 import dev.align4j.experiments.run.Trainer;
 import dev.align4j.experiments.train.TrainingConfig;
 import dev.align4j.policies.generate.GenerationConfig;
+import dev.align4j.policies.llama.LlamaConfig;
 import dev.align4j.policies.llama.LlamaModel;
 import dev.align4j.policies.llama.LoadOptions;
 import dev.align4j.policies.text.Tokenizer;
@@ -65,10 +67,10 @@ public final class GrpoExperiment implements Experiment<GrpoExperiment.Config> {
       Recipes.atLeast("group_size", groupSize, 2);
       Recipes.atLeast("max_new_tokens", maxNewTokens, 1);
       if (!(temperature > 0 && temperature <= 10)) {
-        throw new IllegalArgumentException("temperature must be in (0, 10], got " + temperature);
+        throw new InvalidConfigException("temperature", "must be in (0, 10], got " + temperature);
       }
       if (!(rewardScale > 0 && Double.isFinite(rewardScale))) {
-        throw new IllegalArgumentException("reward_scale must be > 0, got " + rewardScale);
+        throw new InvalidConfigException("reward_scale", "must be finite and > 0, got " + rewardScale);
       }
     }
   }
@@ -86,6 +88,14 @@ public final class GrpoExperiment implements Experiment<GrpoExperiment.Config> {
   @Override
   public List<Path> dataFiles(Config c) {
     return List.of(c.trainFile());
+  }
+
+  @Override
+  public void validate(Config c) {
+    LlamaConfig model = Recipes.requireModel("model", c.model());
+    Recipes.nonEmpty(c.trainFile(), MathPrompt.readJsonl(c.trainFile()));
+    Recipes.rolloutsFit("group_size", "group_size × training.per_device_batch_size", model,
+        (long) c.groupSize() * c.training().perDeviceBatchSize(), c.maxNewTokens());
   }
 
   @Override

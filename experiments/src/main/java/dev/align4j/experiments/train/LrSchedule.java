@@ -51,7 +51,7 @@ public sealed interface LrSchedule {
 
   private static double checkRatio(double warmupRatio) {
     if (!(warmupRatio >= 0 && warmupRatio < 1)) {
-      throw new IllegalArgumentException("warmup_ratio must be in [0, 1), got " + warmupRatio);
+      throw new dev.align4j.core.InvalidConfigException("warmup_ratio", "must be in [0, 1), got " + warmupRatio);
     }
     return warmupRatio;
   }

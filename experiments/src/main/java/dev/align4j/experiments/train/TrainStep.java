@@ -3,6 +3,8 @@ package dev.align4j.experiments.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import dev.align4j.core.Scalars;
 import dev.align4j.policies.score.DeferredBackward;
@@ -19,6 +21,8 @@ import java.util.Map;
  *
  * whatever the split (1 × 32 and 16 × 2 give the same update). Then the global gradient norm is clipped
  * (min(1, max_norm / (‖g‖ + 1e-6)), as torch's clip_grad_norm_), AdamW takes a step and gradients are zeroed.
+ * A step whose loss or global gradient norm is not finite is not applied: its gradients are set to 0 and the
+ * result says so ({@link StepResult#applied()}); the trainer decides whether that stops the run.
  * Each micro-batch runs inside its own {@link NDManager} scope, closed
  * when its backward pass (the loss's, then any {@link MicroBatchResult#deferred()} part) is done; parameters are attached to that scope only temporarily, so arrays derived from
  * them are freed with it.
@@ -60,19 +64,38 @@ public final class TrainStep {
         collector.backward(Scalars.mul(r.meanLoss(), r.size()));
         r.deferred().forEach(DeferredBackward::backward); // a split backward pass continues into the model
         total += r.size();
-        weightedLoss += r.size() * r.meanLoss().getFloat();
+        weightedLoss += r.size() * r.meanLoss().toType(DataType.FLOAT64, false).getDouble(); // exact for float32 too
         r.metrics().forEach((k, v) -> weightedMetrics.merge(k, r.size() * v, Double::sum));
       }
     }
     // the accumulated gradients are those of Σ n_i·L_i; the mean's are 1/N of that. Averaging and clipping are
     // folded into one factor that AdamW applies as it reads the gradients (nothing writes into them but zeroing).
     double norm = GradientClipping.globalNorm(params) / total;
-    double scale = GradientClipping.coefficient(norm, maxGradNorm) / total;
-    optimizer.step(parameters, lr, scale);
+    double loss = weightedLoss / total;
     Map<String, Double> metrics = new LinkedHashMap<>();
     double n = total;
     weightedMetrics.forEach((k, v) -> metrics.put(k, v / n));
-    return new StepResult(weightedLoss / total, norm, lr, metrics);
+    if (!Double.isFinite(norm) || !Double.isFinite(loss)) {
+      // a NaN or infinite gradient would poison the weights and AdamW's moments for good: discard it
+      zeroGradients(params);
+      return new StepResult(loss, norm, lr, metrics, false);
+    }
+    double scale = GradientClipping.coefficient(norm, maxGradNorm) / total;
+    optimizer.step(parameters, lr, scale);
+    return new StepResult(loss, norm, lr, metrics, true);
+  }
+
+  /** Sets every gradient to 0 in place (assignment, not {@code g − g}, which stays NaN for a NaN gradient). */
+  private void zeroGradients(Collection<NDArray> params) {
+    for (NDArray p : params) {
+      if (p.hasGradient()) {
+        try (NDManager scope = root.newSubManager()) {
+          NDArray g = p.getGradient();
+          scope.attachAll(g); // a handle onto p.grad; closing it keeps the gradient tensor
+          g.set(new NDIndex("..."), 0);
+        }
+      }
+    }
   }
 
 }

@@ -18,12 +18,14 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each attack must end quickly with the right status and leave the host unharmed. Runs under the strongest
  * isolation this machine allows (on a root CI box: {@link Isolation#NAMESPACES}); wall clock 2 s.
  */
+@Timeout(60) // "must end quickly": the wall clocks here are 2-10 s; a hang fails instead of stalling the build
 class SandboxAttackTest {
   private static CodeVerifier verifier;
 

@@ -81,6 +81,7 @@ class SandboxFallbackModesTest {
 
   @ParameterizedTest
   @EnumSource(value = Isolation.class, names = {"USER_NAMESPACE", "PROCESS_ONLY"})
+  @org.junit.jupiter.api.Timeout(30)
   void infiniteLoopTimesOutWithinTheWallClock(Isolation mode) {
     verifier(mode);
     long started = System.nanoTime();
