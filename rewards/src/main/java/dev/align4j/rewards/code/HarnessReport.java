@@ -93,13 +93,14 @@ final class HarnessReport {
    *
    * @param out the supervisor's stdout
    * @param callCount how many call expressions were sent
+   * @param callsJob whether the "calls" job ran (it is job 0 then)
    * @param programCount how many stdin inputs were sent
    * @param limits the run's limits (to tell a CPU-limit kill from another SIGKILL)
    * @param oomKills how many processes the run's cgroup OOM-killed
    * @param stderr the wrapper's stderr (for a failure's detail)
    */
-  static SandboxRun parse(byte[] out, int length, int callCount, int programCount, SandboxLimits limits,
-                          long oomKills, String stderr) {
+  static SandboxRun parse(byte[] out, int length, int callCount, boolean callsJob, int programCount,
+                          SandboxLimits limits, long oomKills, String stderr) {
     Map<String, byte[]> r;
     try {
       Optional<Map<String, byte[]>> f = fields(out, length);
@@ -125,7 +126,7 @@ final class HarnessReport {
     List<CallOutcome> calls = List.of();
     String stdout = "";
     String stderrOfCalls = "";
-    if (callCount > 0) {
+    if (callsJob) {
       JobEnd end = jobEnd(r, job, limits, oomKills);
       ValueCodec.CallsReport frames = ValueCodec.readFrames(bytes(r, "job0.results"), callCount, end.describe());
       if (frames.setupFailure().isPresent()) {

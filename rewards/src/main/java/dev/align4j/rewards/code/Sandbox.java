@@ -192,7 +192,8 @@ public final class Sandbox {
 
   /**
    * Runs {@code solution} once and evaluates {@code calls} (Python expressions) after it, then runs the solution
-   * as a program once per stdin input. Never throws.
+   * as a program once per stdin input. The first part runs when there are calls or no stdin inputs at all (so that
+   * assert-style tests without calls, such as {@code assert True}, still need a solution that loads). Never throws.
    */
   public SandboxRun run(String solution, List<String> calls, List<String> stdins) {
     long started = System.nanoTime();
@@ -306,7 +307,8 @@ public final class Sandbox {
         errors.get(GRACE_MILLIS, TimeUnit.MILLISECONDS);
       }
       long oomKills = group.map(Cgroups.Group::oomKills).orElse(0L);
-      return HarnessReport.parse(out.data(), out.length(), callCount, programCount, limits, oomKills, err.text());
+      return HarnessReport.parse(out.data(), out.length(), callCount, callCount > 0 || programCount == 0, programCount,
+          limits, oomKills, err.text());
     } catch (TimeoutException | InterruptedException | ExecutionException e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
@@ -364,6 +366,7 @@ public final class Sandbox {
     };
     String cfg = String.join("\n",
         "fs=" + fs,
+        "calls_job=" + (callsJob(calls, stdins) ? 1 : 0),
         "uid=" + uid,
         "workdir=" + workdir,
         "tmpfs_bytes=" + limits.tmpfsBytes(),
@@ -397,6 +400,10 @@ public final class Sandbox {
     field(out, fields(calls));
     field(out, fields(stdins));
     return out.toByteArray();
+  }
+
+  static boolean callsJob(List<String> calls, List<String> stdins) {
+    return !calls.isEmpty() || stdins.isEmpty();
   }
 
   private static byte[] fields(List<String> items) throws IOException {

@@ -9,7 +9,8 @@
 #
 # This process is the supervisor: it never runs untrusted code. It builds the file system view (mode "pivot"), then
 # runs each job in a freshly forked child that drops every privilege before it touches the solution:
-#   job "calls": run the solution once, then evaluate each call expression and write its value, serialized, to fd 3;
+#   job "calls" (when there are assert-style tests, even without calls): run the solution once, then evaluate each
+#               call expression and write its value, serialized, to fd 3;
 #   job "io" (one per stdin input): run the solution as a program with that stdin; its stdout is the value.
 # Expected values are never sent here: the Java side compares the values after the run. The supervisor then writes
 # one report on its own stdout (which no child can reach) and exits.
@@ -520,7 +521,7 @@ def main():
         write_report(report)
         return
     deadline = started + cfg["wall_ms"] / 1000.0
-    jobs = ([None] if calls else []) + stdins
+    jobs = ([None] if cfg["calls_job"] else []) + stdins
     budget = cfg["report_bytes"]
     timed_out = False
     for i, job in enumerate(jobs):
