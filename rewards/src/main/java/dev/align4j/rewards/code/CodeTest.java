@@ -13,7 +13,7 @@ import java.util.Objects;
  *       only the calls run in the sandbox, see {@link AssertPlan} for exactly what is accepted;
  *   <li>{@link StdinStdout}: the solution runs as a program with {@code stdin} as its input, and passes when it
  *       exits with status 0 and its output matches {@code stdout} line by line, ignoring trailing whitespace on each
- *       line and trailing empty lines (as competitive-programming judges do); at most 16 MiB of output is kept.
+ *       line and trailing empty lines (as competitive-programming judges do); at most 8 MiB of output is kept (more fails the test).
  * </ul>
  * JSONL form ({@code verify --checker code}): a string is an assertion, {@code {"stdin": "...", "stdout": "..."}} a
  * stdin/stdout test.

@@ -50,9 +50,12 @@ public final class Sandbox {
   private static final Set<String> ANNOUNCED = ConcurrentHashMap.newKeySet();
   private static final long GRACE_MILLIS = 3000;
   /** Stdout kept per stdin/stdout program (more fails that test) and in all for one run. */
-  static final int PROGRAM_OUTPUT_BYTES = 16 << 20;
-  private static final int REPORT_BYTES = 64 << 20;
-  private static final int RESULTS_BYTES = 16 << 20;
+  static final int PROGRAM_OUTPUT_BYTES = 8 << 20;
+  private static final int REPORT_BYTES = 32 << 20;
+  /** Serialized call values per run: decoded values take tens of bytes per encoded byte on the Java heap. */
+  private static final int RESULTS_BYTES = 4 << 20;
+  /** Host working directories (only without a private root) are named {@code align4j-sandbox-<jvm pid>-...}. */
+  static final String TEMP_PREFIX = "align4j-sandbox-";
   private static final String HARNESS = loadHarness();
   /** Reads the compiled harness from stdin and runs it (see harness.py). */
   private static final String STUB =
@@ -208,7 +211,8 @@ public final class Sandbox {
           ? Optional.of(cgroups.get().create(limits.memoryBytes(), limits.processes() + 4)) : Optional.empty();
       String workdir = "/tmp";
       if (!isolation.privateRoot()) {
-        hostDir = Files.createTempDirectory("align4j-sandbox-", PosixFilePermissions.asFileAttribute(
+        hostDir = Files.createTempDirectory(TEMP_PREFIX + ProcessHandle.current().pid() + "-",
+            PosixFilePermissions.asFileAttribute(
             PosixFilePermissions.fromString("rwx--x--x")));
         Path work = Files.createDirectory(hostDir.resolve("work"));
         if (uid >= 0) {

@@ -27,6 +27,14 @@ import java.util.Optional;
  */
 final class ValueCodec {
   static final int MAX_DEPTH = 101;
+  /** Shared values of -256 .. 255 (long lists of small ints are common; each decoded value costs heap). */
+  private static final PyValue.Num[] SMALL_INTS = new PyValue.Num[512];
+
+  static {
+    for (int i = 0; i < SMALL_INTS.length; i++) {
+      SMALL_INTS[i] = PyValue.Num.ofInt(i - 256);
+    }
+  }
 
   private ValueCodec() {}
 
@@ -110,7 +118,8 @@ final class ValueCodec {
         if (!hex.matches("-?[0-9a-f]+")) {
           throw new IllegalArgumentException("bad int");
         }
-        return PyValue.Num.ofInt(new BigInteger(hex, 16));
+        BigInteger v = new BigInteger(hex, 16);
+        return v.bitLength() < 9 ? SMALL_INTS[v.intValue() + 256] : PyValue.Num.ofInt(v);
       }
       case 'f':
         return PyValue.Num.ofFloat(parseFloatHex(until(in, ';', 64)));

@@ -280,7 +280,7 @@ class SandboxIsolationTest {
     assertPassed(new CodeVerifier(sandbox).verifyAsserts("```python\n" + HOG + "\n```", List.of("assert hog() == 4")));
   }
 
-  /** Four setsid'd busy loops for 1.5 s: with a quota of one CPU their CPU time stays near their wall time. */
+  /** Four setsid'd busy loops for 1 s: with a quota of one CPU their CPU time stays near their wall time. */
   @ParameterizedTest
   @EnumSource(SandboxModes.class)
   @Timeout(60)
@@ -296,7 +296,7 @@ class SandboxIsolationTest {
                 pid = os.fork()
                 if pid == 0:
                     os.setsid()
-                    end = time.time() + 1.5
+                    end = time.time() + 1.0
                     while time.time() < end:
                         pass
                     os._exit(0)
@@ -414,7 +414,8 @@ class SandboxIsolationTest {
 
   private static Set<String> tempDirs() throws IOException {
     try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("align4j-sandbox-"))
+      String mine = Sandbox.TEMP_PREFIX + ProcessHandle.current().pid() + "-";
+      return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(mine))
           .collect(Collectors.toCollection(TreeSet::new));
     }
   }
