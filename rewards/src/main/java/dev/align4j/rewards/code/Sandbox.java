@@ -186,11 +186,25 @@ public final class Sandbox {
     return seccomp.isPresent();
   }
 
+  /**
+   * Whether the processes of a run are also held by Landlock (process-only mode on Linux 5.13+): files limited to
+   * the runtime, the working directory and five devices; from ABI 4 no TCP bind/connect; from ABI 6 no signals
+   * or abstract sockets to processes outside the run.
+   */
+  public boolean hasLandlock() {
+    return landlock();
+  }
+
+  private boolean landlock() {
+    return isolation == Isolation.PROCESS_ONLY && runtime(python).landlockAbi() > 0;
+  }
+
   /** E.g. {@code "bubblewrap, cgroup v1 (memory, pids, cpu), seccomp"}; every verdict's detail ends with it. */
   public String describe() {
     return isolation.wireName() + (launcherUid.isPresent() ? " (launcher uid " + launcherUid.getAsInt() + ")" : "")
         + ", " + cgroups.map(Cgroups::describe).orElse("no cgroup") + ", "
-        + (seccomp.isPresent() ? "seccomp" : "no seccomp");
+        + (seccomp.isPresent() ? "seccomp" : "no seccomp")
+        + (landlock() ? ", landlock ABI " + runtime(python).landlockAbi() : "");
   }
 
   /**
@@ -371,6 +385,7 @@ public final class Sandbox {
     String cfg = String.join("\n",
         "fs=" + fs,
         "calls_job=" + (callsJob(calls, stdins) ? 1 : 0),
+        "landlock_abi=" + (landlock() ? runtime(python).landlockAbi() : 0),
         "uid=" + uid,
         "workdir=" + workdir,
         "tmpfs_bytes=" + limits.tmpfsBytes(),
@@ -544,13 +559,15 @@ public final class Sandbox {
    * What the harness needs from the interpreter, asked once per JVM: the harness compiled by it ({@code marshal}
    * format is per Python version) and the {@code sys.path} a normal {@code python3 -I} has after {@code site}.
    */
-  private record HarnessRuntime(byte[] harnessCode, List<String> sysPath) {}
+  private record HarnessRuntime(byte[] harnessCode, List<String> sysPath, int landlockAbi) {}
 
   private static HarnessRuntime runtime(PythonInterpreter python) {
     return RUNTIMES.computeIfAbsent(python.executable(), exe -> {
-      String script = "import sys,marshal;src=sys.stdin.read();"
+      // landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION) is syscall 444 on every ABI
+      String script = "import sys,marshal,ctypes;src=sys.stdin.read();"
           + "code=marshal.dumps(compile(src,'<align4j-harness>','exec',dont_inherit=True));"
-          + "sys.stdout.buffer.write('\\n'.join(p for p in sys.path if p).encode()+b'\\n\\0'+code)";
+          + "abi=max(0,ctypes.CDLL(None).syscall(444,None,0,1));"
+          + "sys.stdout.buffer.write(('%d\\n'%abi+'\\n'.join(p for p in sys.path if p)).encode()+b'\\n\\0'+code)";
       try {
         Process p = new ProcessBuilder(exe.toString(), "-I", "-c", script).redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
@@ -568,8 +585,9 @@ public final class Sandbox {
         if (nul == out.length) {
           throw new IllegalStateException(exe + " printed no sys.path");
         }
-        List<String> path = List.of(new String(out, 0, nul, StandardCharsets.UTF_8).strip().split("\n"));
-        return new HarnessRuntime(Arrays.copyOfRange(out, nul + 1, out.length), path);
+        List<String> lines = List.of(new String(out, 0, nul, StandardCharsets.UTF_8).strip().split("\n"));
+        return new HarnessRuntime(Arrays.copyOfRange(out, nul + 1, out.length), lines.subList(1, lines.size()),
+            Integer.parseInt(lines.get(0)));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } catch (InterruptedException e) {

@@ -101,6 +101,37 @@ class Libc:
         data = (self.ctypes.c_uint32 * 6)()  # effective, permitted, inheritable (x2): all empty
         self.check(self.libc.capset(header, data), "capset")
 
+    def landlock(self, cfg, layout):
+        """Mode "none": Landlock limits files to the runtime (read), the work dir and five devices, and denies TCP
+        bind/connect and signals or abstract sockets outside the run where the kernel's ABI has them."""
+        ctypes, abi, nr = self.ctypes, cfg["landlock_abi"], 444  # landlock_create_ruleset: 444 on every ABI
+        fs = (1 << 13) - 1 | (1 << 13 if abi >= 2 else 0) | (1 << 14 if abi >= 3 else 0) | (1 << 15 if abi >= 5 else 0)
+        attr = (ctypes.c_uint64 * 3)(fs, 3 if abi >= 4 else 0, 3 if abi >= 6 else 0)
+        ruleset = self.libc.syscall(nr, attr, 24 if abi >= 6 else 16 if abi >= 4 else 8, 0)
+        if ruleset < 0:
+            self.check(-1, "landlock_create_ruleset")
+
+        class PathBeneath(ctypes.Structure):
+            _pack_ = 1
+            _fields_ = [("allowed", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+        def allow(path, access):
+            fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            try:
+                self.check(self.libc.syscall(nr + 1, ruleset, 1, ctypes.byref(PathBeneath(access, fd)), 0),
+                           "landlock_add_rule " + path)
+            finally:
+                os.close(fd)
+
+        for entry in layout:
+            if entry[0] == "bind":
+                allow(entry[1], 1 | 4 | 8)  # execute, read file, read dir
+        allow(cfg["workdir"], fs)
+        for name in ("null", "zero", "full", "random", "urandom"):
+            allow("/dev/" + name, fs & (2 | 4 | 1 << 14 | 1 << 15))  # write, read, truncate, ioctl
+        self.check(self.libc.syscall(nr + 2, ruleset, 0), "landlock_restrict_self")
+        os.close(ruleset)
+
     def install_seccomp(self, program):
         ctypes = self.ctypes
 
@@ -170,7 +201,7 @@ def limit_bwrap_tmpfs(cfg, libc):
         libc.mount("/tmp", "/dev/shm", None, MS_BIND)
 
 
-def child_setup(cfg, seccomp, libc, stdin_data, w_res, w_out, w_err):
+def child_setup(cfg, layout, seccomp, libc, stdin_data, w_res, w_out, w_err):
     """In the forked child, before any untrusted code: descriptors, limits, identity, capabilities, seccomp."""
     os.setsid()
     if stdin_data is None:
@@ -212,14 +243,23 @@ def child_setup(cfg, seccomp, libc, stdin_data, w_res, w_out, w_err):
             raise OSError("%s is %s after dropping capabilities" % (key, status[key]))
     if status.get("NoNewPrivs", "0").strip() != "1" or (seccomp and status.get("Seccomp", "0").strip() != "2"):
         raise OSError("no_new_privs or seccomp not in effect: %r" % status)
+    if cfg["landlock_abi"] > 0:
+        libc.landlock(cfg, layout)
     os.environ.clear()
     os.environ.update({"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": cfg["workdir"]})
     sys.path[:] = cfg["sys_path"]  # what site would have set up (dist-packages), without its per-run cost
     import builtins
-    import _sitebuiltins
 
-    builtins.exit = _sitebuiltins.Quitter("exit", "Ctrl-D (i.e. EOF)")  # site adds these; solutions use them
-    builtins.quit = _sitebuiltins.Quitter("quit", "Ctrl-D (i.e. EOF)")
+    builtins.exit = builtins.quit = quit_  # site adds these; solutions use them
+
+
+def quit_(code=None):
+    """exit()/quit() as site defines them (the sandbox's interpreter runs with -S)."""
+    try:
+        sys.stdin.close()
+    except BaseException:
+        pass
+    raise SystemExit(code)
 
 
 def frame(tag, payload):
@@ -372,10 +412,10 @@ def exit_code(e):
     return 1
 
 
-def child_main(cfg, seccomp, libc, job, solution, calls, w_res, w_out, w_err):
+def child_main(cfg, layout, seccomp, libc, job, solution, calls, w_res, w_out, w_err):
     """The forked child: never returns."""
     try:
-        child_setup(cfg, seccomp, libc, job, w_res, w_out, w_err)
+        child_setup(cfg, layout, seccomp, libc, job, w_res, w_out, w_err)
     except BaseException as e:
         try:
             frame(b"!", b"sandbox setup failed: " + describe(e))
@@ -431,14 +471,14 @@ def reap_all(pid1):
             return
 
 
-def run_job(cfg, seccomp, libc, job, solution, calls, deadline, out_cap):
+def run_job(cfg, layout, seccomp, libc, job, solution, calls, deadline, out_cap):
     r_res, w_res = os.pipe()
     r_out, w_out = os.pipe()
     r_err, w_err = os.pipe()
     sys.stdout.flush()
     pid = os.fork()
     if pid == 0:
-        child_main(cfg, seccomp, libc, job, solution, calls, w_res, w_out, w_err)
+        child_main(cfg, layout, seccomp, libc, job, solution, calls, w_res, w_out, w_err)
     for fd in (w_res, w_out, w_err):
         os.close(fd)
     caps = {r_out: Capped(out_cap), r_err: Capped(cfg["output_bytes"]), r_res: Capped(cfg["results_bytes"] + 4096)}
@@ -529,7 +569,7 @@ def main():
             report.append(("job%d.status" % i, "not_run"))
             continue
         out_cap = cfg["output_bytes"] if job is None else max(0, min(cfg["program_output_bytes"], budget))
-        result = run_job(cfg, seccomp, libc, job, solution, calls, deadline, out_cap)
+        result = run_job(cfg, layout, seccomp, libc, job, solution, calls, deadline, out_cap)
         budget -= len(result["stdout"])
         timed_out = result["status"] == "timeout"
         for key, value in result.items():

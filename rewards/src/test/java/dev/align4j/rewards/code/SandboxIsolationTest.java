@@ -102,13 +102,79 @@ class SandboxIsolationTest {
     }
   }
 
+  /**
+   * The process's capability sets, no_new_privs and seccomp mode as /proc/self/status shows them; where /proc is
+   * closed to the code (process-only mode under Landlock) the same values from capget and prctl.
+   */
+  /** Process-only mode has no private root; where the kernel has Landlock the host's files are still closed. */
+  @Test
+  void processOnlyClosesTheHostsFilesWithLandlock() throws IOException {
+    Sandbox sandbox = SandboxModes.PROCESS_ONLY.sandbox(LIMITS);
+    assumeTrue(sandbox.hasLandlock(), "no Landlock in this kernel");
+    Path secret = Files.createTempFile("align4j-secret-", ".jsonl");
+    Path escape = Path.of(System.getProperty("java.io.tmpdir"), "align4j-escape-" + UUID.randomUUID());
+    try {
+      Files.writeString(secret, "{\"gold\": \"42\"}\n");
+      Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      Path golden = Path.of("src/test/resources/dev/align4j/rewards/code/python_semantics_golden.jsonl")
+          .toAbsolutePath();
+      String code = """
+          import os
+          def read(p):
+              try:
+                  return open(p).read()[:10]
+              except OSError:
+                  return None
+          def listing(p):
+              try:
+                  return os.listdir(p)
+              except OSError:
+                  return None
+          def write(p):
+              try:
+                  with open(p, "w") as f:
+                      f.write("x")
+                  return True
+              except OSError:
+                  return False
+          """;
+      assertPassed(run(SandboxModes.PROCESS_ONLY, LIMITS, code,
+          "assert read('" + secret + "') is None",
+          "assert read('" + golden + "') is None",
+          "assert listing('" + Path.of("").toAbsolutePath() + "') is None",
+          "assert read('/etc/passwd') is None and listing('/proc') is None",
+          "assert not write('" + escape + "')",
+          "assert write('local.txt') and read('local.txt') == 'x'",
+          "assert read('/usr/lib/os-release') is not None or listing('/usr') is not None"));
+      assertFalse(Files.exists(escape));
+    } finally {
+      Files.deleteIfExists(secret);
+      Files.deleteIfExists(escape);
+    }
+  }
+
   private static final String STATUS = """
+      import ctypes
       def status():
-          out = {}
-          for line in open("/proc/self/status"):
-              key, _, value = line.partition(":")
-              out[key] = value.strip()
-          return out
+          try:
+              out = {}
+              for line in open("/proc/self/status"):
+                  key, _, value = line.partition(":")
+                  out[key] = value.strip()
+              return out
+          except OSError:
+              libc = ctypes.CDLL(None, use_errno=True)
+              header = (ctypes.c_uint32 * 2)(0x20080522, 0)
+              data = (ctypes.c_uint32 * 6)()
+              libc.capget(header, data)
+              sets = {"CapEff": data[0] | data[3] << 32, "CapPrm": data[1] | data[4] << 32,
+                      "CapInh": data[2] | data[5] << 32}
+              sets["CapBnd"] = sum(1 << c for c in range(64) if libc.prctl(23, c, 0, 0, 0) == 1)
+              sets["CapAmb"] = sum(1 << c for c in range(64) if libc.prctl(47, 1, c, 0, 0) == 1)
+              out = {k: "%016x" % v for k, v in sets.items()}
+              out["NoNewPrivs"] = str(libc.prctl(39, 0, 0, 0, 0))
+              out["Seccomp"] = str(libc.prctl(21, 0, 0, 0, 0))
+              return out
       ST = status()
       """;
 
