@@ -93,14 +93,14 @@ public final class CodeVerifier implements Verifier<List<CodeTest>> {
       case SANDBOX_FAILURE -> Status.ERROR;
       case TIMED_OUT -> Status.TIMEOUT;
       case KILLED -> Status.KILLED;
-      case COMPLETED -> Sandbox.callsJob(calls, stdins) && (run.solutionFailure().isPresent() || missing) ? Status.ERROR
+      case COMPLETED -> Launch.callsJob(calls, stdins) && (run.solutionFailure().isPresent() || missing) ? Status.ERROR
           : passed == tests.size() ? Status.PASSED : Status.FAILED;
     };
     StringBuilder detail = new StringBuilder(passed + "/" + tests.size() + " tests passed");
     if (!run.detail().isEmpty()) {
       detail.append("; ").append(run.detail());
     }
-    if (Sandbox.callsJob(calls, stdins) && run.solutionFailure().isPresent()
+    if (Launch.callsJob(calls, stdins) && run.solutionFailure().isPresent()
         && !run.solutionFailure().get().equals(run.detail())) {
       detail.append("; ").append(run.solutionFailure().get());
     } else if (firstFailure != null) {

@@ -6,14 +6,12 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -51,19 +49,11 @@ public final class Sandbox {
   private static final long GRACE_MILLIS = 3000;
   /** Stdout kept per stdin/stdout program (more fails that test) and in all for one run. */
   static final int PROGRAM_OUTPUT_BYTES = 8 << 20;
-  private static final int REPORT_BYTES = 32 << 20;
+  static final int REPORT_BYTES = 32 << 20;
   /** Serialized call values per run: decoded values take tens of bytes per encoded byte on the Java heap. */
-  private static final int RESULTS_BYTES = 4 << 20;
+  static final int RESULTS_BYTES = 4 << 20;
   /** Host working directories (only without a private root) are named {@code align4j-sandbox-<jvm pid>-...}. */
   static final String TEMP_PREFIX = "align4j-sandbox-";
-  private static final String HARNESS = loadHarness();
-  /** Reads the compiled harness from stdin and runs it (see harness.py). */
-  private static final String STUB =
-      "import marshal,sys;exec(marshal.loads(sys.stdin.buffer.read(int(sys.stdin.buffer.readline()))))";
-  private static final Map<Path, HarnessRuntime> RUNTIMES = new ConcurrentHashMap<>();
-  private static final String JOIN_CGROUP = "n=$1; shift; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit 125;"
-      + " shift; n=$((n - 1)); done; exec \"$@\"";
-  private static final List<String> DEVICES = List.of("null", "zero", "full", "random", "urandom");
   private static final Set<CompletableFuture<Void>> CLEANUPS = ConcurrentHashMap.newKeySet();
   private static final ExecutorService READERS = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "sandbox-output-reader");
@@ -83,7 +73,7 @@ public final class Sandbox {
   private final OptionalInt launcherUid;
   private final Optional<Cgroups> cgroups;
   private final Optional<SeccompFilter.Arch> seccomp;
-  private final List<String[]> layout;
+  private final Launch launch;
   private final UidPool uids = new UidPool();
 
   private Sandbox(SandboxLimits limits, PythonInterpreter python, Isolation isolation, OptionalInt launcherUid,
@@ -95,7 +85,8 @@ public final class Sandbox {
     this.launcherIsRoot = effectiveUid() == 0 && launcherUid.isEmpty();
     this.cgroups = cgroups;
     this.seccomp = seccomp;
-    this.layout = runtimeLayout(python);
+    this.launch = new Launch(isolation, limits, python, launcherIsRoot, launcherUid, seccomp,
+        Launch.runtimeLayout(python));
   }
 
   /**
@@ -192,11 +183,7 @@ public final class Sandbox {
    * or abstract sockets to processes outside the run.
    */
   public boolean hasLandlock() {
-    return landlock();
-  }
-
-  private boolean landlock() {
-    return isolation == Isolation.PROCESS_ONLY && runtime(python).landlockAbi() > 0;
+    return launch.landlock();
   }
 
   /** E.g. {@code "bubblewrap, cgroup v1 (memory, pids, cpu), seccomp"}; every verdict's detail ends with it. */
@@ -204,7 +191,7 @@ public final class Sandbox {
     return isolation.wireName() + (launcherUid.isPresent() ? " (launcher uid " + launcherUid.getAsInt() + ")" : "")
         + ", " + cgroups.map(Cgroups::describe).orElse("no cgroup") + ", "
         + (seccomp.isPresent() ? "seccomp" : "no seccomp")
-        + (landlock() ? ", landlock ABI " + runtime(python).landlockAbi() : "");
+        + (launch.landlock() ? ", landlock ABI " + Launch.harness(python).landlockAbi() : "");
   }
 
   /**
@@ -238,12 +225,12 @@ public final class Sandbox {
         }
         workdir = work.toString();
       }
-      ProcessBuilder pb = new ProcessBuilder(command(group));
+      ProcessBuilder pb = new ProcessBuilder(launch.command(group));
       pb.environment().clear();
       pb.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
       pb.environment().put("LANG", "C.UTF-8");
       p = pb.start();
-      return execute(p, payload(solution, calls, stdins, uid, workdir), calls.size(), stdins.size(), group,
+      return execute(p, launch.payload(solution, calls, stdins, uid, workdir), calls.size(), stdins.size(), group,
           started);
     } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "sandbox run failed", e);
@@ -255,56 +242,6 @@ public final class Sandbox {
     } finally {
       cleanupAfter(p, group, uid, hostDir);
     }
-  }
-
-  private List<String> command(Optional<Cgroups.Group> group) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Executables.require("setsid").toString());
-    group.ifPresent(g -> {
-      cmd.addAll(List.of(Executables.require("sh").toString(), "-c", JOIN_CGROUP, "sh",
-          Integer.toString(g.procsFiles().size())));
-      g.procsFiles().forEach(f -> cmd.add(f.toString()));
-    });
-    launcherUid.ifPresent(u -> cmd.addAll(List.of(Executables.require("setpriv").toString(), "--reuid=" + u,
-        "--regid=" + u, "--clear-groups", "--")));
-    switch (isolation) {
-      case BUBBLEWRAP -> cmd.addAll(bwrapArguments());
-      case NAMESPACES -> cmd.addAll(List.of(Executables.require("unshare").toString(), "--ipc", "--uts", "--net",
-          "--pid", "--mount", "--cgroup", "--fork", "--kill-child"));
-      case USER_NAMESPACE -> cmd.addAll(List.of(Executables.require("unshare").toString(), "--map-root-user",
-          "--ipc", "--uts", "--net", "--pid", "--mount", "--cgroup", "--fork", "--kill-child"));
-      case PROCESS_ONLY -> { }
-    }
-    cmd.addAll(List.of(python.executable().toString(), "-I", "-S", "-c", STUB));
-    return cmd;
-  }
-
-  private List<String> bwrapArguments() {
-    List<String> a = new ArrayList<>(List.of(Executables.require("bwrap").toString(), "--unshare-ipc",
-        "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent",
-        "--as-pid-1"));
-    if (launcherIsRoot) { // the supervisor keeps only what it needs to mount /tmp and switch to the dedicated uid
-      a.addAll(List.of("--cap-drop", "ALL"));
-      for (String cap : List.of("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP", "CAP_KILL")) {
-        a.addAll(List.of("--cap-add", cap));
-      }
-    } else {
-      a.addAll(List.of("--unshare-user", "--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETPCAP"));
-    }
-    for (String[] entry : layout) {
-      if (entry[0].equals("bind")) {
-        a.addAll(List.of("--ro-bind", entry[1], entry[1]));
-      } else {
-        a.addAll(List.of("--symlink", entry[1], entry[2]));
-      }
-    }
-    a.addAll(List.of("--proc", "/proc", "--dir", "/dev"));
-    for (String d : DEVICES) {
-      a.addAll(List.of("--dev-bind", "/dev/" + d, "/dev/" + d));
-    }
-    a.addAll(List.of("--dir", "/dev/shm", "--symlink", "/proc/self/fd", "/dev/fd", "--tmpfs", "/tmp",
-        "--remount-ro", "/", "--chdir", "/tmp", "--"));
-    return a;
   }
 
   /** Starts the readers, sends the payload, waits for the report (never past the wall clock plus the grace). */
@@ -373,115 +310,6 @@ public final class Sandbox {
       Thread.currentThread().interrupt();
       return false;
     }
-  }
-
-  private byte[] payload(String solution, List<String> calls, List<String> stdins, int uid, String workdir)
-      throws IOException {
-    String fs = switch (isolation) {
-      case BUBBLEWRAP -> "bwrap";
-      case NAMESPACES, USER_NAMESPACE -> "pivot";
-      case PROCESS_ONLY -> "none";
-    };
-    String cfg = String.join("\n",
-        "fs=" + fs,
-        "calls_job=" + (callsJob(calls, stdins) ? 1 : 0),
-        "landlock_abi=" + (landlock() ? runtime(python).landlockAbi() : 0),
-        "uid=" + uid,
-        "workdir=" + workdir,
-        "tmpfs_bytes=" + limits.tmpfsBytes(),
-        "tmpfs_inodes=" + limits.tmpfsInodes(),
-        "wall_ms=" + limits.wallClock().toMillis(),
-        "cpu_seconds=" + limits.cpuSeconds(),
-        "address_space_bytes=" + limits.addressSpaceBytes(),
-        "processes=" + limits.processes(),
-        "file_size_bytes=" + limits.fileSizeBytes(),
-        "open_files=" + limits.openFiles(),
-        "output_bytes=" + limits.outputBytes(),
-        "program_output_bytes=" + PROGRAM_OUTPUT_BYTES,
-        "results_bytes=" + RESULTS_BYTES,
-        "report_bytes=" + REPORT_BYTES,
-        "sys_pivot_root=" + SeccompFilter.Arch.host().orElse(SeccompFilter.Arch.X86_64).numbers.get("pivot_root"))
-        + "\n";
-    StringBuilder lay = new StringBuilder();
-    for (String[] entry : layout) {
-      lay.append(String.join(" ", entry)).append('\n');
-    }
-    byte[] filter = seccomp.map(a -> SeccompFilter.program(a, isolation == Isolation.PROCESS_ONLY))
-        .orElse(new byte[0]);
-    HarnessRuntime rt = runtime(python);
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    field(out, rt.harnessCode());
-    field(out, cfg.getBytes(StandardCharsets.UTF_8));
-    field(out, lay.toString().getBytes(StandardCharsets.UTF_8));
-    field(out, String.join("\n", rt.sysPath()).getBytes(StandardCharsets.UTF_8));
-    field(out, filter);
-    field(out, solution.getBytes(StandardCharsets.UTF_8));
-    field(out, fields(calls));
-    field(out, fields(stdins));
-    return out.toByteArray();
-  }
-
-  static boolean callsJob(List<String> calls, List<String> stdins) {
-    return !calls.isEmpty() || stdins.isEmpty();
-  }
-
-  private static byte[] fields(List<String> items) throws IOException {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    for (String s : items) {
-      field(out, s.getBytes(StandardCharsets.UTF_8));
-    }
-    return out.toByteArray();
-  }
-
-  private static void field(java.io.ByteArrayOutputStream out, byte[] b) throws IOException {
-    out.write((b.length + "\n").getBytes(StandardCharsets.US_ASCII));
-    out.write(b);
-  }
-
-  /**
-   * The read-only runtime the sandbox sees: {@code /usr}, the top-level directories the host links into it (or
-   * binds, without merged /usr), and the interpreter's installation prefix when it lives elsewhere. The names
-   * contain no spaces (checked), as the harness's layout lines are space-separated.
-   */
-  private static List<String[]> runtimeLayout(PythonInterpreter python) {
-    List<String[]> out = new ArrayList<>();
-    List<Path> bound = new ArrayList<>();
-    for (String top : List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")) {
-      Path p = Path.of(top);
-      try {
-        if (Files.isSymbolicLink(p)) {
-          out.add(new String[] {"symlink", Files.readSymbolicLink(p).toString(), top});
-        } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-          out.add(new String[] {"bind", top});
-          bound.add(p);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    Path exe = python.executable().toAbsolutePath().normalize();
-    try {
-      exe = exe.toRealPath();
-    } catch (IOException e) {
-      // keep the given path
-    }
-    boolean covered = bound.stream().anyMatch(exe::startsWith);
-    if (!covered) {
-      Path dir = exe.getParent();
-      Path prefix = dir.getFileName() != null && dir.getFileName().toString().equals("bin") ? dir.getParent() : dir;
-      if (prefix == null || prefix.getNameCount() == 0) {
-        throw new IllegalStateException("the interpreter's prefix would expose the whole file system: " + exe);
-      }
-      out.add(new String[] {"bind", prefix.toString()});
-    }
-    for (String[] e : out) {
-      for (String s : e) {
-        if (s.contains(" ") || s.contains("\n")) {
-          throw new IllegalStateException("a runtime path with a space is not supported: " + s);
-        }
-      }
-    }
-    return out;
   }
 
   private Optional<String> probe() {
@@ -553,59 +381,6 @@ public final class Sandbox {
       LOG.log(System.Logger.Level.DEBUG, "cannot read the effective uid", e);
     }
     return -1;
-  }
-
-  /**
-   * What the harness needs from the interpreter, asked once per JVM: the harness compiled by it ({@code marshal}
-   * format is per Python version) and the {@code sys.path} a normal {@code python3 -I} has after {@code site}.
-   */
-  private record HarnessRuntime(byte[] harnessCode, List<String> sysPath, int landlockAbi) {}
-
-  private static HarnessRuntime runtime(PythonInterpreter python) {
-    return RUNTIMES.computeIfAbsent(python.executable(), exe -> {
-      // landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION) is syscall 444 on every ABI
-      String script = "import sys,marshal,ctypes;src=sys.stdin.read();"
-          + "code=marshal.dumps(compile(src,'<align4j-harness>','exec',dont_inherit=True));"
-          + "abi=max(0,ctypes.CDLL(None).syscall(444,None,0,1));"
-          + "sys.stdout.buffer.write(('%d\\n'%abi+'\\n'.join(p for p in sys.path if p)).encode()+b'\\n\\0'+code)";
-      try {
-        Process p = new ProcessBuilder(exe.toString(), "-I", "-c", script).redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-        try (OutputStream in = p.getOutputStream()) {
-          in.write(HARNESS.getBytes(StandardCharsets.UTF_8));
-        }
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-          throw new IllegalStateException(exe + " could not compile the sandbox harness");
-        }
-        int nul = 0;
-        while (nul < out.length && out[nul] != 0) {
-          nul++;
-        }
-        if (nul == out.length) {
-          throw new IllegalStateException(exe + " printed no sys.path");
-        }
-        List<String> lines = List.of(new String(out, 0, nul, StandardCharsets.UTF_8).strip().split("\n"));
-        return new HarnessRuntime(Arrays.copyOfRange(out, nul + 1, out.length), lines.subList(1, lines.size()),
-            Integer.parseInt(lines.get(0)));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while preparing the sandbox harness", e);
-      }
-    });
-  }
-
-  private static String loadHarness() {
-    try (InputStream in = Sandbox.class.getResourceAsStream("harness.py")) {
-      if (in == null) {
-        throw new IllegalStateException("harness.py missing from the rewards jar");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /** A growable byte buffer read from a stream up to a cap (the rest is drained and dropped). */
