@@ -47,6 +47,30 @@ class SandboxIsolationTest {
     assertEquals(Status.PASSED, v.status(), v.detail());
   }
 
+  /** Python: exists(p), read(p) (None when it cannot), listing(p) (None when it cannot), write(p) (success). */
+  private static final String FILES = """
+      import os
+      def exists(p):
+          return os.path.exists(p)
+      def read(p):
+          try:
+              return open(p).read()[:10]
+          except OSError:
+              return None
+      def listing(p):
+          try:
+              return os.listdir(p)
+          except OSError:
+              return None
+      def write(p):
+          try:
+              with open(p, "w") as f:
+                  f.write("x")
+              return True
+          except OSError:
+              return False
+      """;
+
   @ParameterizedTest
   @EnumSource(value = SandboxModes.class, names = {"BUBBLEWRAP", "BUBBLEWRAP_UNPRIVILEGED", "NAMESPACES",
       "USER_NAMESPACE"})
@@ -63,22 +87,7 @@ class SandboxIsolationTest {
       Set<String> allowedTop = new TreeSet<>(Set.of("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "tmp",
           "proc", "dev"));
       allowedTop.add(mode.sandbox(LIMITS).python().executable().toRealPath().getName(0).toString());
-      String code = """
-          import os
-          def exists(p):
-              return os.path.exists(p)
-          def read(p):
-              try:
-                  return open(p).read()
-              except OSError:
-                  return None
-          def write(p):
-              try:
-                  with open(p, "w") as f:
-                      f.write("x")
-                  return True
-              except OSError:
-                  return False
+      String code = FILES + """
           def pids():
               return sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
           TOP = os.listdir("/")
@@ -118,27 +127,7 @@ class SandboxIsolationTest {
       Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
       Path golden = Path.of("src/test/resources/dev/align4j/rewards/code/python_semantics_golden.jsonl")
           .toAbsolutePath();
-      String code = """
-          import os
-          def read(p):
-              try:
-                  return open(p).read()[:10]
-              except OSError:
-                  return None
-          def listing(p):
-              try:
-                  return os.listdir(p)
-              except OSError:
-                  return None
-          def write(p):
-              try:
-                  with open(p, "w") as f:
-                      f.write("x")
-                  return True
-              except OSError:
-                  return False
-          """;
-      assertPassed(run(SandboxModes.PROCESS_ONLY, LIMITS, code,
+      assertPassed(run(SandboxModes.PROCESS_ONLY, LIMITS, FILES,
           "assert read('" + secret + "') is None",
           "assert read('" + golden + "') is None",
           "assert listing('" + Path.of("").toAbsolutePath() + "') is None",
