@@ -476,9 +476,11 @@ class SandboxIsolationTest {
   }
 
   /**
-   * Batch mode: a run whose forked, setsid'd children spin for its whole wall clock must not starve a neighbour
-   * into a timeout (they share the machine; each run's cgroup holds it to one CPU and an equal share). Heavy: it
-   * saturates the machine's CPUs for a few seconds.
+   * Batch mode: a run whose 56 forked, setsid'd children spin for its whole wall clock must not starve a neighbour
+   * (0.5 s of CPU) into a timeout: each run's cgroup holds it to one CPU and one share. The same pair without
+   * cgroups timed the neighbour out in both rounds on the 2-core development machine (with autogroups, every setsid
+   * child is a scheduling group of its own). Heavy: it saturates the CPUs for a few seconds, and it needs a machine
+   * that is not otherwise saturated.
    */
   @Test
   @Tag("heavy")
@@ -487,13 +489,13 @@ class SandboxIsolationTest {
     Sandbox sandbox = Sandbox.create(LIMITS, PythonInterpreter.resolve());
     assumeTrue(sandbox.hasCgroup(), "no cgroup here");
     CodeVerifier spinner = new CodeVerifier(Sandbox.createWith(sandbox.isolation(),
-        LIMITS.withWallClock(Duration.ofSeconds(4)), sandbox.python()));
+        LIMITS.withWallClock(Duration.ofSeconds(6)), sandbox.python()));
     CodeVerifier neighbour = new CodeVerifier(Sandbox.createWith(sandbox.isolation(),
-        LIMITS.withWallClock(Duration.ofSeconds(4)), sandbox.python()));
+        LIMITS.withWallClock(Duration.ofSeconds(6)), sandbox.python()));
     String spin = """
         ```python
         import os, time
-        for i in range(48):
+        for i in range(56):
             if os.fork() == 0:
                 os.setsid()
                 while True:
@@ -505,14 +507,14 @@ class SandboxIsolationTest {
     String work = """
         ```python
         def f():
-            return sum(i * i for i in range(2_000_000)) % 7
+            return sum(i * i for i in range(12_000_000)) % 7
         ```
         """;
     for (int round = 0; round < 3; round++) {
       CompletableFuture<Verdict> a = CompletableFuture.supplyAsync(() -> spinner.verifyAsserts(spin,
           List.of("assert f() is None")));
-      Thread.sleep(300);
-      Verdict b = neighbour.verifyAsserts(work, List.of("assert f() == " + (sumSquares(2_000_000) % 7)));
+      Thread.sleep(500);
+      Verdict b = neighbour.verifyAsserts(work, List.of("assert f() == " + (sumSquares(12_000_000) % 7)));
       assertEquals(Status.TIMEOUT, a.get().status(), a.get().detail());
       assertEquals(Status.PASSED, b.status(), "round " + round + ": " + b.detail());
     }
