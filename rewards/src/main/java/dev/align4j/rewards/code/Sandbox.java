@@ -247,7 +247,9 @@ public final class Sandbox {
   /** Starts the readers, sends the payload, waits for the report (never past the wall clock plus the grace). */
   private SandboxRun execute(Process p, byte[] payload, int callCount, int programCount,
                              Optional<Cgroups.Group> group, long started) {
-    Buffer out = new Buffer(REPORT_BYTES + (1 << 20));
+    // program stdout is budgeted by the supervisor; per job come stderr, the calls' stdout and a few small fields
+    long cap = REPORT_BYTES + RESULTS_BYTES + (programCount + 1L) * (2L * limits.outputBytes() + 512) + (1 << 16);
+    Buffer out = new Buffer((int) Math.min(Integer.MAX_VALUE - 8, cap));
     Buffer err = new Buffer(64 << 10);
     Future<?> report = READERS.submit(() -> out.readFrom(p.getInputStream(), true));
     Future<?> errors = READERS.submit(() -> err.readFrom(p.getErrorStream(), false));
