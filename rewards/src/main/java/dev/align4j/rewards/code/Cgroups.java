@@ -18,8 +18,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One control group per sandboxed run, created under the JVM's own cgroup, limiting the whole process tree of the
- * run: memory (swap included), number of tasks, and CPU (a quota of one CPU and equal shares, so that a run's forked
+ * One control group per sandboxed run, created under the JVM's own cgroup (with cgroup v2, when that group holds
+ * processes and so cannot delegate, a root JVM uses the hierarchy's root group instead), limiting the whole process
+ * tree of the run: memory (swap included), number of tasks, and CPU (a quota of one CPU and equal shares, so that a run's forked
  * busy loops cannot starve its neighbours). Works with cgroup v1 controllers ({@code /sys/fs/cgroup/memory}, ...),
  * with cgroup v2 ({@code cgroup.subtree_control} of the JVM's cgroup must be able to enable the controllers, or
  * {@code -Dalign4j.sandbox.cgroup=DIR} / {@code ALIGN4J_SANDBOX_CGROUP} names a delegated v2 directory), and with a
@@ -125,7 +126,17 @@ final class Cgroups {
         available.retainAll(CONTROLLERS);
         available.removeAll(out.keySet());
         if (!available.isEmpty()) {
-          enableV2(dir, available);
+          try {
+            enableV2(dir, available);
+          } catch (IOException busy) {
+            // the JVM's own group holds processes and cannot delegate; root may use the hierarchy's root group,
+            // which is exempt from that rule (a systemd host: the controllers are enabled there already)
+            if (Sandbox.effectiveUid() != 0 || dir.equals(mount)) {
+              throw busy;
+            }
+            dir = mount;
+            enableV2(dir, available);
+          }
           v2 = new Hierarchy(dir, true, Set.of());
           for (String c : available) {
             out.putIfAbsent(c, v2);
