@@ -35,7 +35,7 @@ final class Cgroups {
   private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-\\d+");
 
   /** Where the groups of one hierarchy are created. */
-  private record Hierarchy(Path parent, boolean v2, Set<String> controllers) {}
+  record Hierarchy(Path parent, boolean v2, Set<String> controllers) {}
 
   private final List<Hierarchy> hierarchies;
 
@@ -86,7 +86,7 @@ final class Cgroups {
   }
 
   /** Controllers → the JVM's own group in the hierarchy that has it (v1 preferred where both list it). */
-  private static Map<String, Hierarchy> fromMounts(List<String> mountinfo, List<String> ownGroups) throws IOException {
+  static Map<String, Hierarchy> fromMounts(List<String> mountinfo, List<String> ownGroups) throws IOException {
     Map<String, String> v1Paths = new LinkedHashMap<>();
     String v2Path = null;
     for (String line : ownGroups) {

@@ -20,6 +20,48 @@ import org.junit.jupiter.api.Timeout;
  */
 class CgroupsTest {
 
+  /** A fake cgroup v2 directory: the controllers it offers, none enabled for children yet. */
+  private static Path v2Dir(Path root, String rel, String controllers) throws java.io.IOException {
+    Path d = root.resolve(rel);
+    Files.createDirectories(d);
+    Files.writeString(d.resolve("cgroup.controllers"), controllers + "\n");
+    Files.writeString(d.resolve("cgroup.subtree_control"), "");
+    return d;
+  }
+
+  /** Where each controller's groups go, from /proc/self/mountinfo and /proc/self/cgroup lines (fake trees). */
+  @Test
+  void controllersAreFoundInV1V2AndHybridLayouts(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Path v1 = tmp.resolve("v1");
+    String v1Mounts = "30 25 0:26 / " + v1.resolve("memory") + " rw,relatime shared:9 - cgroup cgroup rw,memory\n"
+        + "31 25 0:27 / " + v1.resolve("pids") + " rw,relatime shared:10 - cgroup cgroup rw,pids\n"
+        + "32 25 0:28 / " + v1.resolve("cpu,cpuacct") + " rw - cgroup cgroup rw,cpu,cpuacct\n";
+    var v1Only = Cgroups.fromMounts(List.of(v1Mounts.split("\n")),
+        List.of("4:memory:/jobs/a", "3:pids:/", "2:cpu,cpuacct:/user.slice", "0::/"));
+    assertEquals(v1.resolve("memory/jobs/a"), v1Only.get("memory").parent());
+    assertEquals(v1.resolve("pids"), v1Only.get("pids").parent());
+    assertEquals(v1.resolve("cpu,cpuacct/user.slice"), v1Only.get("cpu").parent());
+    assertFalse(v1Only.get("memory").v2());
+
+    Path unified = tmp.resolve("unified");
+    Path own = v2Dir(unified, "docker/abc", "cpuset cpu io memory pids");
+    String v2Mount = "40 25 0:30 /docker " + unified + " rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n";
+    var v2Only = Cgroups.fromMounts(List.of(v2Mount.strip()), List.of("0::/docker/docker/abc"));
+    assertEquals(own, v2Only.get("memory").parent()); // mount root /docker is stripped from the group's path
+    assertEquals(own, v2Only.get("cpu").parent());
+    assertTrue(v2Only.get("pids").v2());
+    assertTrue(Files.readString(own.resolve("cgroup.subtree_control")).contains("+"), "controllers enabled");
+
+    Path hybridUnified = tmp.resolve("hybrid-unified");
+    v2Dir(hybridUnified, "", "pids cpu hugetlb");
+    String hybrid = "30 25 0:26 / " + v1.resolve("memory") + " rw - cgroup cgroup rw,memory\n"
+        + "41 25 0:31 / " + hybridUnified + " rw - cgroup2 cgroup2 rw\n";
+    var mixed = Cgroups.fromMounts(List.of(hybrid.split("\n")), List.of("4:memory:/", "0::/"));
+    assertFalse(mixed.get("memory").v2());
+    assertTrue(mixed.get("pids").v2() && mixed.get("cpu").v2());
+    assertEquals(hybridUnified, mixed.get("cpu").parent());
+  }
+
   @Test
   @Timeout(30)
   void limitsAreWrittenMembersAreTrackedAndDestroyRemovesEverything() throws Exception {
