@@ -36,7 +36,8 @@ record Launch(Isolation isolation, SandboxLimits limits, PythonInterpreter pytho
   /** Reads the compiled harness from stdin and runs it (see harness.py). */
   private static final String STUB =
       "import marshal,sys;exec(marshal.loads(sys.stdin.buffer.read(int(sys.stdin.buffer.readline()))))";
-  private static final String JOIN_CGROUP = "n=$1; shift; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit 125;"
+  /** Moves this (single-threaded) shell into each group: it writes 0, "myself", to each join file; then execs. */
+  private static final String JOIN_CGROUP = "n=$1; shift; while [ \"$n\" -gt 0 ]; do echo 0 > \"$1\" || exit 125;"
       + " shift; n=$((n - 1)); done; exec \"$@\"";
   private static final List<String> DEVICES = List.of("null", "zero", "full", "random", "urandom");
   private static final String HARNESS = loadHarness();
@@ -53,8 +54,8 @@ record Launch(Isolation isolation, SandboxLimits limits, PythonInterpreter pytho
     cmd.add(Executables.require("setsid").toString());
     group.ifPresent(g -> {
       cmd.addAll(List.of(Executables.require("sh").toString(), "-c", JOIN_CGROUP, "sh",
-          Integer.toString(g.procsFiles().size())));
-      g.procsFiles().forEach(f -> cmd.add(f.toString()));
+          Integer.toString(g.joinFiles().size())));
+      g.joinFiles().forEach(f -> cmd.add(f.toString()));
     });
     launcherUid.ifPresent(u -> cmd.addAll(List.of(Executables.require("setpriv").toString(), "--reuid=" + u,
         "--regid=" + u, "--clear-groups", "--")));

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A run's cgroup, checked on the kernel's own files: the limits are written (v1 or v2 names), a process that writes
- * its pid to {@link Cgroups.Group#procsFiles()} (as the run's shell prefix does) and its children are in the group,
+ * 0 to {@link Cgroups.Group#joinFiles()} (as the run's shell prefix does) and its children are in the group,
  * and {@link Cgroups.Group#destroy()} kills them and removes every directory.
  */
 class CgroupsTest {
@@ -68,7 +68,7 @@ class CgroupsTest {
     Cgroups.Detection d = Sandbox.cgroups();
     assumeTrue(d.cgroups().isPresent(), "no usable cgroups here: " + d.reason());
     Cgroups.Group g = d.cgroups().get().create(256L << 20, 20);
-    List<Path> dirs = g.procsFiles().stream().map(Path::getParent).toList();
+    List<Path> dirs = g.joinFiles().stream().map(Path::getParent).toList();
     assertFalse(dirs.isEmpty());
     List<String> seen = new ArrayList<>();
     for (Path dir : dirs) {
@@ -97,8 +97,8 @@ class CgroupsTest {
     assertEquals(List.of("cpu", "memory", "pids"), seen.stream().distinct().sorted().toList());
 
     List<String> cmd = new ArrayList<>(List.of("sh", "-c",
-        "for f in \"$@\"; do echo $$ > \"$f\"; done; sleep 60 & sleep 60", "sh"));
-    g.procsFiles().forEach(f -> cmd.add(f.toString()));
+        "for f in \"$@\"; do echo 0 > \"$f\"; done; sleep 60 & sleep 60", "sh"));
+    g.joinFiles().forEach(f -> cmd.add(f.toString()));
     Process p = new ProcessBuilder(cmd).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (p.descendants().count() < 2 && System.nanoTime() < deadline) {
