@@ -232,6 +232,9 @@ def child_setup(cfg, layout, seccomp, libc, stdin_data, w_res, w_out, w_err):
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)  # a non-zero uid: the kernel clears every capability set
     libc.drop_capabilities()
+    # dumpable again (a credential change or the supervisor's setting cleared it): the code may read its own
+    # /proc/self/fd and the like; others still cannot reach it (seccomp denies ptrace; the supervisor stays closed)
+    libc.prctl(PR_SET_DUMPABLE, 1)
     os.chdir(cfg["workdir"])  # after the switch: the private /tmp belongs to the sandbox's uid alone
     libc.check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1), "no_new_privs")
     if seccomp:

@@ -74,6 +74,11 @@ class CodeVerifierTest {
     String big = "x\n" + "7 ".repeat(200_000) + "\n";
     Verdict v = verify(code, io(big, "x 200000 20000\nbye\n"), io("y\n", "y 0 20000\nbye\n"));
     assertEquals(Status.PASSED, v.status(), v.detail());
+    // its own /proc entries and subprocesses work as usual
+    Verdict own = verify("import os, subprocess, sys\nprint(sorted(os.listdir('/proc/self/fd'))[:3], "
+        + "subprocess.run([sys.executable, '-c', 'print(6 * 7)'], capture_output=True, text=True).stdout.strip())",
+        io("", "['0', '1', '2'] 42\n"));
+    assertEquals(Status.PASSED, own.status(), own.detail());
   }
 
   @Test
