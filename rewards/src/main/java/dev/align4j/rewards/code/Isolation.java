@@ -21,8 +21,9 @@ package dev.align4j.rewards.code;
  *       {@code unshare --map-root-user}; the code runs as uid 0 of that namespace, mapped to the launcher's uid, with
  *       every capability dropped, so it can neither mount nor unmount.
  *   <li>{@link #PROCESS_ONLY} (fallback): no namespaces; a fresh host directory as working directory, the limits
- *       above, SysV IPC creation denied by seccomp. The network, the host's file system (with the launcher's or the
- *       dedicated uid's rights) and its process table are reachable. Use it only for trusted code.
+ *       above, SysV IPC creation denied by seccomp, and where the kernel has Landlock, files limited to the runtime
+ *       and that directory, no TCP, no signals outside the run. The host's process table, non-TCP network and, without
+ *       Landlock, its file system (with the code's uid's rights) stay reachable. Use it only for trusted code.
  * </ul>
  */
 public enum Isolation {
