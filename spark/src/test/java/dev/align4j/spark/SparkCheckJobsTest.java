@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,8 +38,7 @@ class SparkCheckJobsTest {
     spark.stop();
   }
 
-  @Test
-  void mathVerifyIsByteIdenticalToSingleMachine() throws Exception {
+  private List<String> mathLines() throws Exception {
     List<String> lines = new ArrayList<>();
     List<MathCorpus.Case> corpus = MathCorpus.load();
     for (int i = 0; i < corpus.size(); i++) {
@@ -55,9 +55,64 @@ class SparkCheckJobsTest {
         lines.add(""); // a blank line is skipped by both paths
       }
     }
-    Path in = Files.write(dir.resolve("math.jsonl"), lines);
+    return lines;
+  }
+
+  @Test
+  void mathVerifyPartsAreByteIdenticalToSingleMachineWithAManifest() throws Exception {
+    Path in = Files.write(dir.resolve("math.jsonl"), mathLines());
     byte[] single = runBoth("math", in);
-    assertEquals(corpus.size(), new String(single).lines().count());
+    long rows = new String(single).lines().count();
+    assertEquals(MathCorpus.load().size(), rows);
+    JsonNode manifest = Jsonl.MAPPER.readTree(dir.resolve("math-spark").resolve("_manifest.json").toFile());
+    assertEquals("align4j-spark-output/v1", manifest.get("format").asText());
+    assertEquals(rows, manifest.get("rows").asLong());
+    assertEquals(rows + 1, manifest.get("input").get("rows").asLong(), "the blank line counts as an input line");
+    assertEquals(64, manifest.get("input").get("digest").asText().length());
+    assertEquals("jsonl", manifest.get("data_format").asText());
+    assertTrue(manifest.get("spark").get("partitions").asInt() >= 3);
+    assertEquals(0, CliRun.hiddenEntries(dir), "no temporary folder left behind");
+  }
+
+  @Test
+  void parquetOutputHoldsTheSameRowsAndTheDigestDoesNotDependOnPartitions() throws Exception {
+    Path in = Files.write(dir.resolve("math.jsonl"), mathLines());
+    Path single = dir.resolve("single.jsonl");
+    assertEquals(0, CliRun.of("verify", "--checker", "math", "--input", in.toString(), "--output", single.toString())
+        .exit());
+    Path out = dir.resolve("out");
+    CliRun r = CliRun.of("spark", "verify", "--checker", "math", "--input", in.toString(), "--output", out.toString(),
+        "--workers", "2", "--partitions", "5");
+    assertEquals(0, r.exit(), r.stderr());
+    // test-side read of a small output, in part-file order (Spark's own scan orders files by size)
+    List<Row> rows = spark.read().parquet(out.toString())
+        .select("*", "_metadata.file_path", "_metadata.row_index").orderBy("file_path", "row_index")
+        .collectAsList();
+    List<JsonNode> expected = Files.readAllLines(single).stream().map(CliRunJson::read).toList();
+    assertEquals(expected.size(), rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      Row row = rows.get(i);
+      JsonNode e = expected.get(i);
+      assertEquals(e.get("id").toString(), row.getString(row.fieldIndex("id")), "id as JSON text, row " + i);
+      assertEquals(e.get("reward").asDouble(), row.getDouble(row.fieldIndex("reward")));
+      assertEquals(e.get("status").asText(), row.getString(row.fieldIndex("status")));
+      assertEquals(e.get("detail").asText(), row.getString(row.fieldIndex("detail")));
+    }
+    // the same input in 1 partition has the same fingerprint; a changed line changes it
+    Path again = dir.resolve("again");
+    assertEquals(0, CliRun.of("spark", "verify", "--checker", "math", "--input", in.toString(), "--output",
+        again.toString(), "--partitions", "1").exit());
+    assertEquals(digest(out), digest(again));
+    List<String> changed = mathLines();
+    changed.set(4, changed.get(4).replace("\"m4\"", "\"m4x\""));
+    Path in2 = Files.write(dir.resolve("math2.jsonl"), changed);
+    assertEquals(0, CliRun.of("spark", "verify", "--checker", "math", "--input", in2.toString(), "--output",
+        again.toString(), "--partitions", "1").exit(), "an earlier output is replaced");
+    assertFalse(digest(out).equals(digest(again)));
+  }
+
+  private static String digest(Path out) throws Exception {
+    return Jsonl.MAPPER.readTree(out.resolve("_manifest.json").toFile()).get("input").get("digest").asText();
   }
 
   @Test
@@ -81,7 +136,7 @@ class SparkCheckJobsTest {
         "",
         "{\"id\": 3, \"response\": \"\\\\boxed{2}\", \"gold\": {\"x\": 1}}",
         "{\"id\": 4, \"response\": 5, \"gold\": \"2\"}"));
-    Path sparkOut = dir.resolve("spark.jsonl");
+    Path sparkOut = dir.resolve("spark-out");
     CliRun s = CliRun.of("spark", "verify", "--checker", "math", "--input", in.toString(), "--output",
         sparkOut.toString(), "--master", "local[2]", "--partitions", "2");
     CliRun m = CliRun.of("verify", "--checker", "math", "--input", in.toString(), "--output",
@@ -90,9 +145,7 @@ class SparkCheckJobsTest {
     assertTrue(s.stderr().contains(in + ":3: field 'gold': must be a string or a number"), s.stderr());
     assertEquals(m.stderr(), s.stderr());
     assertFalse(Files.exists(sparkOut));
-    try (var files = Files.list(dir)) {
-      assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")));
-    }
+    assertEquals(0, CliRun.hiddenEntries(dir));
 
     Path malformed = Files.write(dir.resolve("malformed.jsonl"), List.of("{\"id\": 1,", "{}"));
     CliRun j = CliRun.of("spark", "verify", "--checker", "math", "--input", malformed.toString(), "--output",
@@ -103,16 +156,66 @@ class SparkCheckJobsTest {
   }
 
   @Test
+  void lineNumbersStayRightWhenAFileIsSplitAndInAFolderOfParts() throws Exception {
+    List<String> good = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      good.add("{\"id\": " + i + ", \"response\": \"\\\\boxed{" + i + "}\", \"gold\": \"" + i + "\"}");
+    }
+    List<String> lines = new ArrayList<>(good);
+    lines.set(2716, "{\"id\": 2716, \"response\": \"x\", \"gold\": \"1\", \"extra\": 1}");
+    lines.set(2900, "{\"id\": 2900, \"response\": 7, \"gold\": \"1\"}");
+    Path big = Files.write(dir.resolve("big.jsonl"), lines);
+    CliRun split = CliRun.of("spark", "verify", "--checker", "math", "--input", big.toString(), "--output",
+        dir.resolve("o1").toString(), "--partitions", "7");
+    assertEquals(2, split.exit());
+    CliRun single = CliRun.of("verify", "--checker", "math", "--input", big.toString(), "--output",
+        dir.resolve("o1.jsonl").toString());
+    assertEquals(single.stderr(), split.stderr());
+    assertTrue(split.stderr().contains(big + ":2717: field 'extra'"), split.stderr());
+
+    Path folder = Files.createDirectories(dir.resolve("parts"));
+    Files.write(folder.resolve("part-00000.jsonl"), good.subList(0, 1000));
+    Files.write(folder.resolve("part-00001.jsonl"), lines.subList(2000, 3000));
+    Files.write(folder.resolve("_SUCCESS"), List.of("not data"));
+    CliRun parts = CliRun.of("spark", "verify", "--checker", "math", "--input", folder.toString(), "--output",
+        dir.resolve("o2").toString(), "--partitions", "4");
+    assertEquals(2, parts.exit());
+    assertTrue(parts.stderr().contains(folder.resolve("part-00001.jsonl") + ":717: field 'extra'"), parts.stderr());
+
+    Files.write(folder.resolve("part-00001.jsonl"), good.subList(1000, 2000));
+    Path out = dir.resolve("o3");
+    CliRun ok = CliRun.of("spark", "verify", "--checker", "math", "--input", folder.toString(), "--output",
+        out.toString(), "--partitions", "4", "--format", "jsonl");
+    assertEquals(0, ok.exit(), ok.stderr());
+    Path whole = Files.write(dir.resolve("whole.jsonl"), good.subList(0, 2000));
+    assertEquals(0, CliRun.of("verify", "--checker", "math", "--input", whole.toString(), "--output",
+        dir.resolve("whole-out.jsonl").toString()).exit());
+    assertArrayEquals(Files.readAllBytes(dir.resolve("whole-out.jsonl")), CliRun.parts(out));
+  }
+
+  @Test
+  void anExistingFolderThatIsNoJobOutputIsNeverReplaced() throws Exception {
+    Path in = Files.write(dir.resolve("one.jsonl"), List.of("{\"id\": 1, \"response\": \"2\", \"gold\": \"2\"}"));
+    Path precious = Files.createDirectories(dir.resolve("precious"));
+    Files.writeString(precious.resolve("notes.txt"), "keep me");
+    CliRun r = CliRun.of("spark", "verify", "--checker", "math", "--input", in.toString(), "--output",
+        precious.toString());
+    assertEquals(2, r.exit());
+    assertTrue(r.stderr().contains("refusing to replace it"), r.stderr());
+    assertEquals("keep me", Files.readString(precious.resolve("notes.txt")));
+  }
+
+  @Test
   void bonScorePicksTheHighestRewardTiesToTheFirst() throws Exception {
     Path in = Files.write(dir.resolve("bon.jsonl"), List.of(
         "{\"id\": \"p0\", \"gold\": \"4\", \"candidates\": [\"\\\\boxed{5}\", \"\\\\boxed{4}\", \"\\\\boxed{4.0}\"]}",
         "{\"id\": \"p1\", \"gold\": \"1/2\", \"candidates\": [\"\\\\boxed{3}\", \"nothing\"]}",
         "{\"id\": \"p2\", \"gold\": 7, \"candidates\": [\"The answer is 7\"]}"));
-    Path out = dir.resolve("bon-out.jsonl");
+    Path out = dir.resolve("bon-out");
     CliRun r = CliRun.of("spark", "bon-score", "--checker", "math", "--input", in.toString(), "--output",
-        out.toString(), "--workers", "2", "--partitions", "2");
+        out.toString(), "--workers", "2", "--partitions", "2", "--format", "jsonl");
     assertEquals(0, r.exit(), r.stderr());
-    List<JsonNode> rows = Files.readAllLines(out).stream().map(CliRunJson::read).toList();
+    List<JsonNode> rows = new String(CliRun.parts(out)).lines().map(CliRunJson::read).toList();
     MathVerifier v = new MathVerifier();
     String[][] cands = {{"\\boxed{5}", "\\boxed{4}", "\\boxed{4.0}"}, {"\\boxed{3}", "nothing"}, {"The answer is 7"}};
     String[] gold = {"4", "1/2", "7"};
@@ -139,15 +242,15 @@ class SparkCheckJobsTest {
   /** Runs the single-machine and the Spark verify on {@code in}; asserts identical bytes; returns them. */
   private byte[] runBoth(String checker, Path in) throws Exception {
     Path single = dir.resolve(checker + "-single.jsonl");
-    Path sparkOut = dir.resolve(checker + "-spark.jsonl");
+    Path sparkOut = dir.resolve(checker + "-spark");
     CliRun a = CliRun.of("verify", "--checker", checker, "--input", in.toString(), "--output", single.toString(),
         "--workers", "2");
     CliRun b = CliRun.of("spark", "verify", "--checker", checker, "--input", in.toString(), "--output",
-        sparkOut.toString(), "--workers", "2", "--partitions", "3", "--master", "local[2]");
+        sparkOut.toString(), "--workers", "2", "--partitions", "3", "--master", "local[2]", "--format", "jsonl");
     assertEquals(0, a.exit(), a.stderr());
     assertEquals(0, b.exit(), b.stderr());
     byte[] expected = Files.readAllBytes(single);
-    assertArrayEquals(expected, Files.readAllBytes(sparkOut));
+    assertArrayEquals(expected, CliRun.parts(sparkOut));
     return expected;
   }
 }

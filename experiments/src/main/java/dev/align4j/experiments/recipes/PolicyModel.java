@@ -19,10 +19,24 @@ public record PolicyModel(LlamaModel model, Tokenizer tokenizer, ChatEncoder enc
 
   /** Loads weights from {@code weights} and the tokenizer from {@code tokenizerFolder}. */
   public static PolicyModel load(Path weights, Path tokenizerFolder, String templateName) {
-    ChatTemplate template = ChatTemplate.byName(templateName);
-    Tokenizer tokenizer = Tokenizer.fromFolder(tokenizerFolder);
+    ChatEncoder encoder = encoder(tokenizerFolder, templateName);
     LlamaModel model = LlamaModel.load(weights, LoadOptions.cpu());
-    return new PolicyModel(model, tokenizer, new ChatEncoder(tokenizer, template));
+    return new PolicyModel(model, encoder.tokenizer(), encoder);
+  }
+
+  /**
+   * The tokenizer and chat template every recipe encodes with for {@code templateName}, without the weights (for
+   * jobs that tokenize elsewhere, e.g. on Spark executors, and must get the same ids); the caller closes
+   * {@code encoder.tokenizer()}.
+   */
+  public static ChatEncoder encoder(Path tokenizerFolder, String templateName) {
+    ChatTemplate template = ChatTemplate.byName(templateName);
+    return new ChatEncoder(Tokenizer.fromFolder(tokenizerFolder), template);
+  }
+
+  /** The id recipes pad batches with for {@code tokenizer}: EOS, else 0 (see {@link #padId()}). */
+  public static int padId(Tokenizer tokenizer) {
+    return tokenizer.specialTokens().eosId().orElse(0);
   }
 
   /** Turns on gradients for every weight (the model is being trained). */
@@ -33,7 +47,7 @@ public record PolicyModel(LlamaModel model, Tokenizer tokenizer, ChatEncoder enc
 
   /** The id used to pad batches (masked out everywhere): EOS, else 0. */
   public int padId() {
-    return tokenizer.specialTokens().eosId().orElse(0);
+    return padId(tokenizer);
   }
 
   @Override
