@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.align4j.core.Jsonl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -32,6 +31,10 @@ import java.util.stream.Collectors;
  */
 public final class StandaloneCluster implements AutoCloseable {
   private static final String MAIN_CLASS = "dev.align4j.spark.cli.SparkMain";
+  /** What Spark 3.5 needs opened on Java 17 (as spark.java17.opens in spark/pom.xml and the launcher pass it). */
+  private static final List<String> JAVA17_OPENS = List.of("java.lang", "java.lang.invoke", "java.lang.reflect",
+      "java.io", "java.net", "java.nio", "java.util", "java.util.concurrent", "java.util.concurrent.atomic",
+      "sun.nio.ch", "sun.nio.cs", "sun.security.action", "sun.util.calendar");
 
   private final SubmitJars jars;
   private final Path dir;
@@ -58,9 +61,25 @@ public final class StandaloneCluster implements AutoCloseable {
    */
   public static StandaloneCluster start(SubmitJars jars, Path dir, int workers, int coresPerWorker,
       String executorMemory, Duration timeout) {
+    try {
+      return startOnce(jars, dir, workers, coresPerWorker, executorMemory, timeout);
+    } catch (IllegalStateException first) {
+      // a free port taken by someone else between choosing and binding it: once more on new ports
+      try {
+        return startOnce(jars, dir.resolve("retry"), workers, coresPerWorker, executorMemory, timeout);
+      } catch (IllegalStateException second) {
+        second.addSuppressed(first);
+        throw second;
+      }
+    }
+  }
+
+  private static StandaloneCluster startOnce(SubmitJars jars, Path dir, int workers, int coresPerWorker,
+      String executorMemory, Duration timeout) {
     StandaloneCluster c = new StandaloneCluster(jars, dir, coresPerWorker, executorMemory);
     Runtime.getRuntime().addShutdownHook(c.reaper);
     try {
+      Files.createDirectories(dir);
       c.layOut();
       c.masterPort = freePort();
       c.masterUiPort = freePort();
@@ -235,18 +254,17 @@ public final class StandaloneCluster implements AutoCloseable {
     env.remove("SPARK_DIST_CLASSPATH");
   }
 
-  /** {@code java -Xmx HEAP <this JVM's --add-opens> -cp SPARK_HOME/jars/* ARGS}. */
+  /** {@code java -Xmx HEAP <Java 17 opens> -cp SPARK_HOME/jars/* ARGS}. */
   private List<String> java(String heap, List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx" + heap);
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-Dspark.worker.timeout=15");
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens") || a.startsWith("-Djdk.reflect.useDirectMethodHandle")) {
-        cmd.add(a);
-      }
+    for (String pkg : JAVA17_OPENS) {
+      cmd.add("--add-opens=java.base/" + pkg + "=ALL-UNNAMED");
     }
+    cmd.add("-Djdk.reflect.useDirectMethodHandle=false");
     cmd.add("-cp");
     cmd.add(sparkHome.resolve("jars") + "/*");
     cmd.addAll(args);
