@@ -116,6 +116,42 @@ class SparkCheckJobsTest {
   }
 
   @Test
+  void parquetInputIsReadInFileAndRowOrderAndItsBadRowsAreNamed() throws Exception {
+    Path in = Files.write(dir.resolve("math.jsonl"), mathLines().stream().filter(l -> !l.isBlank()).toList());
+    Path parquet = dir.resolve("rows.parquet");
+    // three Parquet part files written by Spark from the JSONL (ids: numbers and strings, as JSON text)
+    spark.read().schema("id STRING, response STRING, gold STRING").json(in.toString()).coalesce(3)
+        .write().parquet(parquet.toString());
+    Path out = dir.resolve("from-parquet");
+    CliRun r = CliRun.of("spark", "verify", "--checker", "math", "--input", parquet.toString(), "--output",
+        out.toString(), "--format", "jsonl", "--partitions", "4");
+    assertEquals(0, r.exit(), r.stderr());
+    List<String> lines = new String(CliRun.parts(out)).lines().toList();
+    List<JsonNode> expected = new ArrayList<>();
+    Path single = dir.resolve("single.jsonl");
+    assertEquals(0, CliRun.of("verify", "--checker", "math", "--input", in.toString(), "--output", single.toString())
+        .exit());
+    Files.readAllLines(single).forEach(l -> expected.add(CliRunJson.read(l)));
+    assertEquals(expected.size(), lines.size());
+    for (int i = 0; i < lines.size(); i++) {
+      JsonNode got = CliRunJson.read(lines.get(i));
+      assertEquals(expected.get(i).get("id").asText(), got.get("id").asText(), "row order, row " + i);
+      assertEquals(expected.get(i).get("reward"), got.get("reward"));
+      assertEquals(expected.get(i).get("detail"), got.get("detail"));
+    }
+
+    Path bad = dir.resolve("bad.parquet");
+    spark.read().schema("id STRING, response STRING, gold STRING")
+        .json(Files.write(dir.resolve("bad.jsonl"), List.of("{\"id\": \"a\", \"response\": \"1\", \"gold\": \"1\"}",
+            "{\"id\": \"b\", \"response\": \"1\"}")).toString())
+        .coalesce(1).write().parquet(bad.toString());
+    CliRun e = CliRun.of("spark", "verify", "--checker", "math", "--input", bad.toString(), "--output",
+        dir.resolve("bad-out").toString());
+    assertEquals(2, e.exit());
+    assertTrue(e.stderr().matches("(?s).*bad\\.parquet/part-00000[^:]*\\.parquet:2: field 'gold'.*"), e.stderr());
+  }
+
+  @Test
   void codeVerifyIsIdenticalToSingleMachineWithTheSandboxInside() throws Exception {
     Path in = Files.write(dir.resolve("code.jsonl"), List.of(
         "{\"id\": \"pass\", \"response\": \"```python\\ndef f(x):\\n    return x + 1\\n```\", "

@@ -99,7 +99,7 @@ class StandaloneClusterIT {
     assertEquals(cluster.masterUrl(), manifest.get("spark").get("master").asText());
     assertEquals(2000, manifest.get("rows").asLong());
     for (int w = 0; w < 2; w++) {
-      try (Stream<Path> apps = Files.list(clusterDir.resolve("work-" + w))) {
+      try (Stream<Path> apps = Files.list(cluster.dir().resolve("work-" + w))) {
         assertTrue(apps.anyMatch(a -> a.getFileName().toString().startsWith("app-")),
             "worker " + w + " launched an executor\n" + cluster.logTails());
       }

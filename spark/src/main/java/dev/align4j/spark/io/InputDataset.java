@@ -79,8 +79,8 @@ public final class InputDataset implements Serializable {
 
   /** Fails with exit-2 bad input when {@code input} is a plain local path that does not exist (cheap, no session). */
   public static void requireExists(String input) {
-    if (URI.create(input.replace(" ", "%20")).getScheme() == null && !input.contains("*")
-        && !Files.exists(java.nio.file.Path.of(input))) {
+    boolean uri = input.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*");
+    if (!uri && !input.contains("*") && !input.contains("?") && !Files.exists(java.nio.file.Path.of(input))) {
       throw new BadInputException(java.nio.file.Path.of(input), 0, null, "no such file");
     }
   }
