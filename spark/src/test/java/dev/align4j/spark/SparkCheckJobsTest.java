@@ -70,7 +70,7 @@ class SparkCheckJobsTest {
     assertEquals(rows + 1, manifest.get("input").get("rows").asLong(), "the blank line counts as an input line");
     assertEquals(64, manifest.get("input").get("digest").asText().length());
     assertEquals("jsonl", manifest.get("data_format").asText());
-    assertTrue(manifest.get("spark").get("partitions").asInt() >= 3);
+    assertTrue(manifest.get("spark").get("input_partitions").asInt() >= 3);
     assertEquals(0, CliRun.hiddenEntries(dir), "no temporary folder left behind");
   }
 

@@ -46,13 +46,7 @@ public final class ReferenceLogProbParts {
     ObjectNode root = JSON.createObjectNode();
     root.put("format", FORMAT);
     root.put("digest", key.digest());
-    ObjectNode k = root.putObject("key");
-    k.put("weights", key.weights());
-    k.put("data", key.data());
-    k.put("tokenizer", key.tokenizer());
-    k.put("template", key.template());
-    k.put("max_length", key.maxLength());
-    k.put("compute", key.compute());
+    root.set("key", keyJson(key));
     long total = 0;
     ArrayNode parts = JSON.createArrayNode();
     for (int i = 0; i < counts.length; i++) {
@@ -66,6 +60,18 @@ public final class ReferenceLogProbParts {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** {@code key}'s fields as the index writes them: weights, data, tokenizer, template, max_length, compute. */
+  public static ObjectNode keyJson(CacheKey key) {
+    ObjectNode k = JSON.createObjectNode();
+    k.put("weights", key.weights());
+    k.put("data", key.data());
+    k.put("tokenizer", key.tokenizer());
+    k.put("template", key.template());
+    k.put("max_length", key.maxLength());
+    k.put("compute", key.compute());
+    return k;
   }
 
   /** The key the parts in {@code dir} were written for; empty when {@code dir} has no readable index. */

@@ -62,6 +62,14 @@ public final class BenchDriver {
     return new Session(h, Optional.of(cluster), dir, (System.nanoTime() - t0) / 1e9);
   }
 
+  /** Writes a bench's results as pretty JSON, atomically. */
+  static void write(com.fasterxml.jackson.databind.node.ArrayNode results, Path out) throws IOException {
+    try (dev.align4j.core.AtomicOutput o = dev.align4j.core.AtomicOutput.create(out)) {
+      o.write(dev.align4j.core.Jsonl.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(results) + "\n");
+      o.commit();
+    }
+  }
+
   static double median(double[] xs) {
     double[] s = xs.clone();
     Arrays.sort(s);

@@ -3,7 +3,6 @@ package dev.align4j.spark.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.app.cli.Main;
-import dev.align4j.core.AtomicOutput;
 import dev.align4j.core.Jsonl;
 import dev.align4j.experiments.data.EncodedPair;
 import dev.align4j.experiments.data.Encoding;
@@ -119,10 +118,7 @@ public final class BenchSparkRefLogprobsCommand implements Callable<Integer> {
     } finally {
       BenchDriver.deleteTree(dir);
     }
-    try (AtomicOutput o = AtomicOutput.create(out)) {
-      o.write(Jsonl.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(results) + "\n");
-      o.commit();
-    }
+    BenchDriver.write(results, out);
     ObjectNode r = (ObjectNode) results.get(0);
     System.out.println("sequences  single seq/s  spark seq/s  per executor  spark/single  identical");
     System.out.printf(Locale.ROOT, "%-10d %12.1f %12.1f %13.1f %13.2f  %s%n", r.get("sequences").asInt(),

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.app.cli.Checker;
 import dev.align4j.app.cli.Main;
-import dev.align4j.core.AtomicOutput;
 import dev.align4j.core.Jsonl;
 import dev.align4j.rewards.math.MathCorpus;
 import dev.align4j.spark.io.OutputDataset;
@@ -75,10 +74,7 @@ public final class BenchSparkVerifyCommand implements Callable<Integer> {
     } finally {
       BenchDriver.deleteTree(dir);
     }
-    try (AtomicOutput o = AtomicOutput.create(out)) {
-      o.write(Jsonl.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(results) + "\n");
-      o.commit();
-    }
+    BenchDriver.write(results, out);
     System.out.println("checker  rows   single rows/s  spark rows/s  per executor  spark/single  identical");
     for (int i = 0; i < 2; i++) {
       ObjectNode r = (ObjectNode) results.get(i);

@@ -152,6 +152,36 @@ public final class OutputDataset implements AutoCloseable {
     }
   }
 
+  /**
+   * The manifest fields every job writes: {@code job}, {@code data_format}, {@code rows}, {@code schema} (Spark's
+   * JSON), {@code input} ({@code path}, {@code format}, {@code files}, {@code rows}, {@code digest}), {@code config}
+   * and {@code spark} ({@code master}, {@code version}, {@code input_partitions}).
+   */
+  public static ObjectNode manifest(SparkSession spark, String job, Format format, long rows, StructType schema,
+      InputDataset in, InputDataset.Checked checked, int inputPartitions, ObjectNode config) {
+    ObjectNode m = Jsonl.MAPPER.createObjectNode();
+    m.put("job", job);
+    m.put("data_format", format.wireName());
+    m.put("rows", rows);
+    try {
+      m.set("schema", Jsonl.MAPPER.readTree(schema.json()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    ObjectNode source = m.putObject("input");
+    source.put("path", in.input());
+    source.put("format", in.parquet() ? "parquet" : "jsonl");
+    source.put("files", in.fileCount());
+    source.put("rows", checked.rows());
+    source.put("digest", checked.digest());
+    m.set("config", config);
+    ObjectNode sparkInfo = m.putObject("spark");
+    sparkInfo.put("master", spark.sparkContext().master());
+    sparkInfo.put("version", spark.version());
+    sparkInfo.put("input_partitions", inputPartitions);
+    return m;
+  }
+
   /** Reads a committed output's manifest. */
   public static JsonNode manifest(SparkSession spark, String output) throws IOException {
     Path file = new Path(output, MANIFEST);

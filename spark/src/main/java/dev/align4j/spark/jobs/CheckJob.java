@@ -87,26 +87,9 @@ public record CheckJob(String input, String output, OutputDataset.Format format,
       } else {
         out.writeParquet(spark, rows.map(o -> JsonRows.toRow(o, schema)), schema);
       }
-      ObjectNode manifest = Jsonl.MAPPER.createObjectNode();
-      manifest.put("job", job);
-      manifest.put("data_format", format.wireName());
-      manifest.put("rows", checked.nonBlank());
-      manifest.set("schema", Jsonl.MAPPER.readTree(schema.json()));
-      ObjectNode source = manifest.putObject("input");
-      source.put("path", input);
-      source.put("format", in.parquet() ? "parquet" : "jsonl");
-      source.put("files", in.fileCount());
-      source.put("rows", checked.rows());
-      source.put("digest", checked.digest());
-      manifest.set("config", config);
-      ObjectNode sparkInfo = manifest.putObject("spark");
-      sparkInfo.put("master", spark.sparkContext().master());
-      sparkInfo.put("version", spark.version());
-      sparkInfo.put("partitions", scan.partitions());
-      out.commit(manifest);
+      out.commit(OutputDataset.manifest(spark, job, format, checked.nonBlank(), schema, in, checked,
+          scan.partitions(), config));
       return new Result(checked.nonBlank(), checked.rows(), checked.digest());
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -246,22 +246,10 @@ public record RefLogprobsJob(String input, String output, OutputDataset.Format f
 
   private ObjectNode manifest(SparkSession spark, InputDataset in, InputDataset.Checked checked, int inputParts,
       StructType schema, long rows, long dropped, CacheKey key, long sequences, int parts, ObjectNode config) {
-    ObjectNode m = Jsonl.MAPPER.createObjectNode();
-    m.put("job", "ref-logprobs");
-    m.put("data_format", format.wireName());
-    m.put("rows", rows);
-    try {
-      m.set("schema", Jsonl.MAPPER.readTree(schema.json()));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-    ObjectNode source = m.putObject("input");
-    source.put("path", input);
-    source.put("format", in.parquet() ? "parquet" : "jsonl");
+    ObjectNode m = OutputDataset.manifest(spark, "ref-logprobs", format, rows, schema, in, checked, inputParts,
+        config);
+    ObjectNode source = (ObjectNode) m.get("input");
     source.put("layout", chatTemplate.isPresent() ? "preference" : "tokens");
-    source.put("files", in.fileCount());
-    source.put("rows", checked.rows());
-    source.put("digest", checked.digest());
     if (chatTemplate.isPresent()) {
       source.put("dropped_pairs", dropped);
     }
@@ -270,19 +258,8 @@ public record RefLogprobsJob(String input, String output, OutputDataset.Format f
     cache.put("digest", key.digest());
     cache.put("sequences", sequences);
     cache.put("parts", parts);
-    ObjectNode k = cache.putObject("key");
-    k.put("weights", key.weights());
-    k.put("data", key.data());
-    k.put("tokenizer", key.tokenizer());
-    k.put("template", key.template());
-    k.put("max_length", key.maxLength());
-    k.put("compute", key.compute());
-    m.set("config", config);
-    ObjectNode sparkInfo = m.putObject("spark");
-    sparkInfo.put("master", spark.sparkContext().master());
-    sparkInfo.put("version", spark.version());
-    sparkInfo.put("input_partitions", inputParts);
-    sparkInfo.put("score_partitions", parts);
+    cache.set("key", ReferenceLogProbParts.keyJson(key));
+    ((ObjectNode) m.get("spark")).put("score_partitions", parts);
     return m;
   }
 
