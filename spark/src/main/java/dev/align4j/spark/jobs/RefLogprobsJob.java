@@ -187,8 +187,9 @@ public record RefLogprobsJob(String input, String output, OutputDataset.Format f
 
       Digest data = new Digest();
       long pairs = 0;
-      for (Iterator<Item> it = kept.keys().toLocalIterator(); it.hasNext(); pairs++) {
-        for (int[] ids : it.next().ids()) {
+      // only the token ids travel, one partition at a time
+      for (Iterator<int[][]> it = kept.keys().map(Item::ids).toLocalIterator(); it.hasNext(); pairs++) {
+        for (int[] ids : it.next()) {
           data.ints(ids);
         }
       }
