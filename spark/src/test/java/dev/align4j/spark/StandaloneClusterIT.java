@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.core.Jsonl;
 import dev.align4j.experiments.data.EncodedPair;
 import dev.align4j.experiments.data.Encoding;
@@ -19,7 +18,7 @@ import dev.align4j.policies.cache.CacheKey;
 import dev.align4j.policies.cache.CacheLookup;
 import dev.align4j.policies.cache.ReferenceLogProbParts;
 import dev.align4j.policies.cache.ReferenceLogProbs;
-import dev.align4j.rewards.math.MathCorpus;
+import dev.align4j.spark.cli.BenchSparkVerifyCommand;
 import dev.align4j.spark.cluster.StandaloneCluster;
 import dev.align4j.spark.cluster.SubmitJars;
 import java.io.IOException;
@@ -199,17 +198,7 @@ class StandaloneClusterIT {
   }
 
   private Path mathInput(int rows) throws IOException {
-    List<MathCorpus.Case> corpus = MathCorpus.load();
-    List<String> lines = new ArrayList<>(rows);
-    for (int i = 0; i < rows; i++) {
-      MathCorpus.Case c = corpus.get(i % corpus.size());
-      ObjectNode o = Jsonl.MAPPER.createObjectNode();
-      o.put("id", "m" + i);
-      o.put("response", c.response());
-      o.put("gold", c.gold());
-      lines.add(Jsonl.MAPPER.writeValueAsString(o));
-    }
-    return Files.write(dir.resolve("math-" + rows + ".jsonl"), lines);
+    return BenchSparkVerifyCommand.writeMath(dir.resolve("math-" + rows + ".jsonl"), rows);
   }
 
   private Path singleVerify(Path in) {

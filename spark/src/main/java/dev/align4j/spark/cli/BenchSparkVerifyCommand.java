@@ -59,7 +59,7 @@ public final class BenchSparkVerifyCommand implements Callable<Integer> {
     Path dir = Files.createTempDirectory("align4j-bench-spark-");
     ArrayNode results = Jsonl.MAPPER.createArrayNode();
     try {
-      Path math = writeMath(dir.resolve("math.jsonl"));
+      Path math = writeMath(dir.resolve("math.jsonl"), rows);
       Path code = writeCode(dir.resolve("code.jsonl"));
       try (BenchDriver.Session s = driver.open("align4j bench spark-verify")) {
         int executors = s.cluster().isPresent() ? driver.executors
@@ -124,7 +124,8 @@ public final class BenchSparkVerifyCommand implements Callable<Integer> {
     return o;
   }
 
-  private Path writeMath(Path file) throws IOException {
+  /** {@code rows} verify lines {@code {"id": "m<i>", "response", "gold"}}: the math corpus, repeated. */
+  public static Path writeMath(Path file, int rows) throws IOException {
     List<MathCorpus.Case> corpus = MathCorpus.load();
     List<String> lines = new ArrayList<>(rows);
     for (int i = 0; i < rows; i++) {
