@@ -1,5 +1,6 @@
 package dev.align4j.spark;
 
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -27,12 +28,18 @@ public final class SparkSessions {
 
   /** The session for a job; {@code master} overrides the spark-submit/default master when present. */
   public static Handle open(Optional<String> master, String appName) {
+    return open(master, appName, Map.of());
+  }
+
+  /** As above, with extra settings ({@code spark-submit --conf} pairs) for a session this call starts. */
+  public static Handle open(Optional<String> master, String appName, Map<String, String> settings) {
     Optional<SparkSession> active = live(SparkSession.getActiveSession())
         .or(() -> live(SparkSession.getDefaultSession()));
     if (active.isPresent()) {
       return new Handle(active.get(), false);
     }
     SparkConf conf = new SparkConf().setAppName(appName);
+    settings.forEach(conf::set);
     String chosen = master.orElse(conf.get("spark.master", "local[*]"));
     conf.setMaster(chosen);
     if (chosen.startsWith("local")) {

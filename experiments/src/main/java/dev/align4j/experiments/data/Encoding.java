@@ -7,6 +7,7 @@ import dev.align4j.policies.text.TokenizedChat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Tokenizes data sets with a chat template, keeps the first {@code maxLength} tokens of each sequence (as
@@ -47,15 +48,28 @@ public final class Encoding {
     List<EncodedPair> out = new ArrayList<>();
     int truncated = 0;
     for (PreferenceExample e : data) {
-      TokenizedChat chosen = encoder.encodeLastTurn(e.prompt(), e.chosen(), maxLength);
-      TokenizedChat rejected = encoder.encodeLastTurn(e.prompt(), e.rejected(), maxLength);
-      if (chosen.lossTokenCount() == 0 || rejected.lossTokenCount() == 0) {
+      Optional<EncodedPair> pair = preference(e, encoder, maxLength);
+      if (pair.isEmpty()) {
         continue;
       }
-      truncated += chosen.truncation().isTruncated() || rejected.truncation().isTruncated() ? 1 : 0;
-      out.add(new EncodedPair(chosen, rejected));
+      truncated += pair.get().chosen().truncation().isTruncated()
+          || pair.get().rejected().truncation().isTruncated() ? 1 : 0;
+      out.add(pair.get());
     }
     return new Encoded<>(out, new TruncationReport(data.size(), truncated, data.size() - out.size()));
+  }
+
+  /**
+   * One pair as {@link #preferences} encodes it, or empty when it would be dropped (no completion token left on
+   * either side after truncation); distributed jobs call it per row to get the same sequences.
+   */
+  public static Optional<EncodedPair> preference(PreferenceExample e, ChatEncoder encoder, int maxLength) {
+    TokenizedChat chosen = encoder.encodeLastTurn(e.prompt(), e.chosen(), maxLength);
+    TokenizedChat rejected = encoder.encodeLastTurn(e.prompt(), e.rejected(), maxLength);
+    if (chosen.lossTokenCount() == 0 || rejected.lossTokenCount() == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(new EncodedPair(chosen, rejected));
   }
 
   /** Right-pads conversations into one batch scoring their loss-mask tokens (never position 0). */

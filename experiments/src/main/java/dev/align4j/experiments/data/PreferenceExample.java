@@ -43,28 +43,37 @@ public record PreferenceExample(List<ChatMessage> prompt, List<ChatMessage> chos
     List<PreferenceExample> out = new ArrayList<>();
     UniqueIds ids = new UniqueIds();
     for (JsonLine line : Jsonl.read(file)) {
-      line.onlyFields(FIELDS);
-      List<ChatMessage> chosen = Conversations.read(line, "chosen", Role.ASSISTANT);
-      List<ChatMessage> rejected = Conversations.read(line, "rejected", Role.ASSISTANT);
-      List<ChatMessage> prompt = line.has("prompt") ? Conversations.read(line, "prompt", Role.USER) : List.of();
-      if (chosen.size() > 1 || chosen.get(0).role() != Role.ASSISTANT) {
-        // full conversations: split off the shared prefix
-        int shared = sharedPrefix(chosen, rejected);
-        if (shared == 0 || shared == chosen.size() || shared == rejected.size()) {
-          throw line.error("rejected", "chosen and rejected must share the prompt turns and differ after them");
-        }
-        prompt = chosen.subList(0, shared);
-        chosen = chosen.subList(shared, chosen.size());
-        rejected = rejected.subList(shared, rejected.size());
-      } else if (prompt.isEmpty()) {
-        throw line.error("prompt", "missing (needed when chosen and rejected are completions only)");
-      }
-      requireAssistant(line, "chosen", chosen);
-      requireAssistant(line, "rejected", rejected);
+      out.add(parse(line));
       ids.addIfPresent(line);
-      out.add(new PreferenceExample(prompt, chosen, rejected));
     }
     return out;
+  }
+
+  /**
+   * One line in either layout above (what {@link #readJsonl} does per line; distributed readers call it per row).
+   *
+   * @throws dev.align4j.core.BadInputException naming the line and field
+   */
+  public static PreferenceExample parse(JsonLine line) {
+    line.onlyFields(FIELDS);
+    List<ChatMessage> chosen = Conversations.read(line, "chosen", Role.ASSISTANT);
+    List<ChatMessage> rejected = Conversations.read(line, "rejected", Role.ASSISTANT);
+    List<ChatMessage> prompt = line.has("prompt") ? Conversations.read(line, "prompt", Role.USER) : List.of();
+    if (chosen.size() > 1 || chosen.get(0).role() != Role.ASSISTANT) {
+      // full conversations: split off the shared prefix
+      int shared = sharedPrefix(chosen, rejected);
+      if (shared == 0 || shared == chosen.size() || shared == rejected.size()) {
+        throw line.error("rejected", "chosen and rejected must share the prompt turns and differ after them");
+      }
+      prompt = chosen.subList(0, shared);
+      chosen = chosen.subList(shared, chosen.size());
+      rejected = rejected.subList(shared, rejected.size());
+    } else if (prompt.isEmpty()) {
+      throw line.error("prompt", "missing (needed when chosen and rejected are completions only)");
+    }
+    requireAssistant(line, "chosen", chosen);
+    requireAssistant(line, "rejected", rejected);
+    return new PreferenceExample(prompt, chosen, rejected);
   }
 
   private static int sharedPrefix(List<ChatMessage> a, List<ChatMessage> b) {

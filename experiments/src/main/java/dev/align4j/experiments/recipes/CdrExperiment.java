@@ -50,6 +50,7 @@ public final class CdrExperiment implements Experiment<CdrExperiment.Config> {
    * @param epochs DPO passes over the pairs, ≥ 1
    * @param loss the preference loss
    * @param training optimizer, schedule, batch sizes, checkpointing, seed (also the sampling seed)
+   * @param referenceLogprobs as {@code dpo}'s: precomputed reference log-probs of the pairs ({@code []}: compute)
    */
   public record Config(
       @JsonProperty("model") Path model,
@@ -63,8 +64,10 @@ public final class CdrExperiment implements Experiment<CdrExperiment.Config> {
       @JsonProperty("max_length") int maxLength,
       @JsonProperty("epochs") int epochs,
       @JsonProperty("loss") LossConfig loss,
-      @JsonProperty("training") TrainingConfig training) {
+      @JsonProperty("training") TrainingConfig training,
+      @JsonProperty(value = "reference_logprobs", defaultValue = "[]") List<Path> referenceLogprobs) {
     public Config {
+      referenceLogprobs = List.copyOf(referenceLogprobs);
       Recipes.requireTemplate(chatTemplate);
       Recipes.atLeast("samples_per_prompt", samplesPerPrompt, 2);
       Recipes.atLeast("max_new_tokens", maxNewTokens, 1);
@@ -108,7 +111,7 @@ public final class CdrExperiment implements Experiment<CdrExperiment.Config> {
       buildPairs(c, pairsFile, ctx);
     }
     DpoExperiment.train(name(), c.model(), pairsFile, c.chatTemplate(), c.maxLength(), c.epochs(), c.loss(),
-        c.training(), ctx);
+        c.training(), c.referenceLogprobs(), ctx);
   }
 
   private static void buildPairs(Config c, Path pairsFile, RunContext ctx) {

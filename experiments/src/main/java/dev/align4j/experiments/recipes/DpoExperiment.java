@@ -32,6 +32,9 @@ public final class DpoExperiment implements Experiment<DpoExperiment.Config> {
    * @param epochs passes over the data, ≥ 1
    * @param loss the preference loss, e.g. {@code {"type": "dpo_norm", "beta": 5.0}}
    * @param training optimizer, schedule, batch sizes, checkpointing, seed
+   * @param referenceLogprobs precomputed reference log-probs to read instead of computing them: output folders of
+   *     {@code spark ref-logprobs} run on this train file with this model, template and max length ({@code []}:
+   *     compute them, cached in {@code RUN_DIR/reference_logprobs/}); a folder holding another key is an error
    */
   public record Config(
       @JsonProperty("model") Path model,
@@ -40,11 +43,13 @@ public final class DpoExperiment implements Experiment<DpoExperiment.Config> {
       @JsonProperty("max_length") int maxLength,
       @JsonProperty("epochs") int epochs,
       @JsonProperty("loss") LossConfig loss,
-      @JsonProperty("training") TrainingConfig training) {
+      @JsonProperty("training") TrainingConfig training,
+      @JsonProperty(value = "reference_logprobs", defaultValue = "[]") List<Path> referenceLogprobs) {
     public Config {
       Recipes.requireTemplate(chatTemplate);
       Recipes.atLeast("max_length", maxLength, 2);
       Recipes.atLeast("epochs", epochs, 1);
+      referenceLogprobs = List.copyOf(referenceLogprobs);
     }
   }
 
@@ -77,12 +82,12 @@ public final class DpoExperiment implements Experiment<DpoExperiment.Config> {
   @Override
   public void run(Config c, RunContext ctx) throws Exception {
     train(name(), c.model(), c.trainFile(), c.chatTemplate(), c.maxLength(), c.epochs(), c.loss(), c.training(),
-        ctx);
+        c.referenceLogprobs(), ctx);
   }
 
   /** The DPO training run, shared with {@code simpo} and {@code cdr} (which only build the inputs differently). */
   static void train(String stage, Path model, Path trainFile, String template, int maxLength, int epochs,
-      LossConfig lossConfig, TrainingConfig t, RunContext ctx) throws Exception {
+      LossConfig lossConfig, TrainingConfig t, List<Path> precomputedReference, RunContext ctx) throws Exception {
     try (PolicyModel policy = PolicyModel.load(ctx.initialWeights(model), model, template)) {
       Encoding.Encoded<EncodedPair> pairs =
           Encoding.preferences(PreferenceExample.readJsonl(trainFile), policy.encoder(), maxLength);
@@ -95,7 +100,7 @@ public final class DpoExperiment implements Experiment<DpoExperiment.Config> {
       var loss = lossConfig.create();
       Optional<ReferenceScores> reference = loss instanceof ReferenceBasedLoss
           ? Optional.of(ReferenceScores.compute(policy, model, pairs.examples(), maxLength,
-              t.perDeviceBatchSize() * 2, ctx.dir().resolve("reference_logprobs")))
+              t.perDeviceBatchSize() * 2, ctx.dir().resolve("reference_logprobs"), precomputedReference, ctx::note))
           : Optional.empty();
 
       EpochPlanner planner = new EpochPlanner(pairs.examples().size(), t.effectiveBatchSize(),

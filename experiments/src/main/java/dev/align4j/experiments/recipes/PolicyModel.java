@@ -24,10 +24,24 @@ public record PolicyModel(LlamaModel model, Tokenizer tokenizer, ChatEncoder enc
    *     tokenizer folder's own Jinja template) or a {@code .jinja} file: see {@link ChatTemplate#resolve}
    */
   public static PolicyModel load(Path weights, Path tokenizerFolder, String templateSpec) {
-    ChatTemplate template = ChatTemplate.resolve(templateSpec, tokenizerFolder);
-    Tokenizer tokenizer = Tokenizer.fromFolder(tokenizerFolder);
+    ChatEncoder encoder = encoder(tokenizerFolder, templateSpec);
     LlamaModel model = LlamaModel.load(weights, LoadOptions.cpu());
-    return new PolicyModel(model, tokenizer, new ChatEncoder(tokenizer, template));
+    return new PolicyModel(model, encoder.tokenizer(), encoder);
+  }
+
+  /**
+   * The tokenizer and chat template every recipe encodes with for {@code templateSpec}, without the weights (for
+   * jobs that tokenize elsewhere, e.g. on Spark executors, and must get the same ids); the caller closes
+   * {@code encoder.tokenizer()}.
+   */
+  public static ChatEncoder encoder(Path tokenizerFolder, String templateSpec) {
+    ChatTemplate template = ChatTemplate.resolve(templateSpec, tokenizerFolder);
+    return new ChatEncoder(Tokenizer.fromFolder(tokenizerFolder), template);
+  }
+
+  /** The id recipes pad batches with for {@code tokenizer}: EOS, else 0 (see {@link #padId()}). */
+  public static int padId(Tokenizer tokenizer) {
+    return tokenizer.specialTokens().eosId().orElse(0);
   }
 
   /** Turns on gradients for every weight (the model is being trained). */
@@ -38,7 +52,7 @@ public record PolicyModel(LlamaModel model, Tokenizer tokenizer, ChatEncoder enc
 
   /** The id used to pad batches (masked out everywhere): EOS, else 0. */
   public int padId() {
-    return tokenizer.specialTokens().eosId().orElse(0);
+    return padId(tokenizer);
   }
 
   @Override

@@ -127,6 +127,6 @@ public final class SimpoExperiment implements Experiment<SimpoExperiment.Config>
   @Override
   public void run(Config c, RunContext ctx) throws Exception {
     DpoExperiment.train(name(), c.model(), c.trainFile(), c.chatTemplate(), c.maxLength(), c.epochs(), c.loss(),
-        c.training(), ctx);
+        c.training(), List.of(), ctx);
   }
 }

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.align4j.core.BadInputException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.align4j.core.Jsonl;
+import dev.align4j.experiments.recipes.CdrExperiment;
 import dev.align4j.experiments.recipes.DpoExperiment;
 import dev.align4j.experiments.recipes.SftExperiment;
 import dev.align4j.losses.SigmoidConfig;
@@ -100,6 +103,38 @@ class ConfigFilesTest {
     assertFalse(c.training().skipNonfiniteSteps());
     assertFalse(bound.toJson().path("training").path("skip_nonfinite_steps").asBoolean(true));
     assertTrue(bound.toJson().path("training").has("skip_nonfinite_steps"), "the resolved config shows the default");
+  }
+
+  /**
+   * {@code reference_logprobs} (folders precomputed by {@code spark ref-logprobs}) is optional in the DPO-family
+   * configs: configs written before it existed (and plug-in examples) still load, with {@code []}; given folders
+   * resolve against the config file's folder like every path.
+   */
+  @Test
+  void referenceLogprobsDefaultsToNoneAndResolvesRelativeFolders() throws Exception {
+    for (String name : List.of("dpo-tiny", "cdr-tiny")) {
+      ObjectNode c = (ObjectNode) Jsonl.MAPPER.readTree(Files.readString(Path.of("../configs/" + name + ".json")));
+      c.remove("reference_logprobs");
+      Path sub = Files.createDirectories(dir.resolve(name));
+      for (String path : List.of("model", "strong_model", "weak_model", "train_file", "prompts_file")) {
+        if (c.has(path)) { // the shipped config's paths, now from another folder
+          c.put(path, Path.of("../configs").resolve(c.get(path).asText()).toAbsolutePath().normalize().toString());
+        }
+      }
+      Path file = Files.writeString(sub.resolve("config.json"), Jsonl.MAPPER.writeValueAsString(c));
+      ConfigFiles.Bound<?> bound = ConfigFiles.read(file);
+      List<?> refs = bound.config() instanceof DpoExperiment.Config d ? d.referenceLogprobs()
+          : ((CdrExperiment.Config) bound.config()).referenceLogprobs();
+      assertEquals(List.of(), refs, name);
+      assertTrue(bound.toJson().path("reference_logprobs").isArray(), name + ": the resolved config shows the default");
+
+      c.putArray("reference_logprobs").add("ref-out");
+      Files.writeString(file, Jsonl.MAPPER.writeValueAsString(c));
+      ConfigFiles.Bound<?> given = ConfigFiles.read(file);
+      refs = given.config() instanceof DpoExperiment.Config d ? d.referenceLogprobs()
+          : ((CdrExperiment.Config) given.config()).referenceLogprobs();
+      assertEquals(List.of(sub.resolve("ref-out")), refs.stream().map(r -> ((Path) r).normalize()).toList(), name);
+    }
   }
 
   @Test

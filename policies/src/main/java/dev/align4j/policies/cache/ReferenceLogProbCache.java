@@ -92,28 +92,8 @@ public final class ReferenceLogProbCache {
         try {
             Files.createDirectories(directory);
             tmp = Files.createTempFile(directory, "." + key.digest(), ".tmp");
-            try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                MessageDigest sha = sha256();
-                DataOutputStream out = new DataOutputStream(new DigestOutputStream(raw, sha));
-                out.write(MAGIC);
-                out.writeInt(VERSION);
-                byte[] digest = key.digest().getBytes(StandardCharsets.UTF_8);
-                out.writeInt(digest.length);
-                out.write(digest);
-                out.writeInt(values.size());
-                for (ReferenceLogProbs v : values) {
-                    out.writeLong(Double.doubleToRawLongBits(v.sum()));
-                    out.writeInt(v.tokenCount());
-                    Optional<float[]> tokens = v.tokens();
-                    out.writeByte(tokens.isPresent() ? 1 : 0);
-                    if (tokens.isPresent()) {
-                        for (float t : tokens.get()) {
-                            out.writeInt(Float.floatToRawIntBits(t));
-                        }
-                    }
-                }
-                out.flush();
-                raw.write(sha.digest());
+            try (OutputStream raw = Files.newOutputStream(tmp)) {
+                write(raw, key.digest(), values);
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
@@ -129,7 +109,38 @@ public final class ReferenceLogProbCache {
         }
     }
 
-    private static CacheLookup read(Path file, String expectedDigest) throws IOException {
+    /**
+     * Writes one file of the format above to {@code sink} (not closed): the entries {@code values} under the key
+     * digest {@code digest}. {@link ReferenceLogProbParts} writes each part of a partitioned cache with it.
+     */
+    public static void write(OutputStream sink, String digest, List<ReferenceLogProbs> values) throws IOException {
+        OutputStream raw = new BufferedOutputStream(sink, 1 << 16);
+        MessageDigest sha = sha256();
+        DataOutputStream out = new DataOutputStream(new DigestOutputStream(raw, sha));
+        out.write(MAGIC);
+        out.writeInt(VERSION);
+        byte[] key = digest.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(key.length);
+        out.write(key);
+        out.writeInt(values.size());
+        for (ReferenceLogProbs v : values) {
+            out.writeLong(Double.doubleToRawLongBits(v.sum()));
+            out.writeInt(v.tokenCount());
+            Optional<float[]> tokens = v.tokens();
+            out.writeByte(tokens.isPresent() ? 1 : 0);
+            if (tokens.isPresent()) {
+                for (float t : tokens.get()) {
+                    out.writeInt(Float.floatToRawIntBits(t));
+                }
+            }
+        }
+        out.flush();
+        raw.write(sha.digest());
+        raw.flush();
+    }
+
+    /** Reads one file of the format above, checking that it holds {@code expectedDigest} and is intact. */
+    static CacheLookup read(Path file, String expectedDigest) throws IOException {
         long size = Files.size(file);
         MessageDigest sha = sha256();
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {

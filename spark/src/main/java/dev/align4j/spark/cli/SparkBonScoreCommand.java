@@ -19,7 +19,7 @@ public final class SparkBonScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    options.run(RowPlan.BestOfN::new, "scored");
+    options.run(RowPlan.BestOfN::new, "bon-score", "scored");
     return Main.EXIT_OK;
   }
 }

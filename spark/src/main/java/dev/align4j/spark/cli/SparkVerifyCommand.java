@@ -18,7 +18,7 @@ public final class SparkVerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    options.run(RowPlan.Verify::new, "verified");
+    options.run(RowPlan.Verify::new, "verify", "verified");
     return Main.EXIT_OK;
   }
 }

@@ -1,178 +1,168 @@
 package dev.align4j.spark.jobs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.align4j.app.cli.Options;
 import dev.align4j.app.cli.Verifiers;
-import dev.align4j.core.AtomicOutput;
 import dev.align4j.core.BadInputException;
 import dev.align4j.core.JsonLine;
 import dev.align4j.core.Jsonl;
-import dev.align4j.core.UniqueIds;
 import dev.align4j.rewards.Verdict;
-import dev.align4j.spark.InputLines;
-import dev.align4j.spark.LineError;
+import dev.align4j.spark.io.InputDataset;
+import dev.align4j.spark.io.InputRow;
+import dev.align4j.spark.io.JsonRows;
+import dev.align4j.spark.io.OutputDataset;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Optional;
+import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
-import scala.Tuple2;
+import org.apache.spark.sql.types.StructType;
 
 /**
- * A checking job over a dataset ({@code verify}, {@code bon-score}), in two Spark passes:
+ * A checking job over a dataset ({@code verify}, {@code bon-score}), in two Spark passes over the input:
  *
  * <ol>
- *   <li>validate every row on the executors, and find repeated ids (each id's two smallest line numbers); the first
- *       bad row (by line) becomes the same {@link BadInputException} the single-machine command raises, before
- *       anything is checked or written;
+ *   <li>validate every row on the executors ({@link InputDataset.Scan#validate}: bytes decoded as strict UTF-8,
+ *       strict JSON, the plan's field checks, ids unique across partitions); the first bad row (by file and line)
+ *       becomes the same {@link BadInputException}, with the same message, that the single-machine command raises,
+ *       before anything is checked or written;
  *   <li>{@code mapPartitions}: each partition's checks run on its executor's bounded {@link WorkerPools pool}, a
- *       window of rows at a time, and come back rendered as JSON lines in input order.
+ *       window of rows at a time, and the executors write the output rows ({@link OutputDataset}: Parquet or JSONL
+ *       part files, in input order) which the driver commits with a manifest. No result row passes through the
+ *       driver.
  * </ol>
  *
- * The driver collects the lines (partition order = input order) and writes them through a temporary file renamed
- * into place only on success.
- *
- * @param input the dataset (JSONL, or Parquet for a {@code .parquet} path)
- * @param output the JSONL output file on the driver
+ * @param input the dataset (JSONL file, folder of part files or Parquet; any Hadoop URI)
+ * @param output the output folder (any Hadoop URI)
+ * @param format Parquet or JSONL part files
  * @param plan how rows become checks and outputs
  * @param workers checks in flight per executor
  * @param partitions minimum number of partitions
  */
-public record CheckJob(String input, Path output, RowPlan plan, int workers, int partitions) {
+public record CheckJob(String input, String output, OutputDataset.Format format, RowPlan plan, int workers,
+    int partitions) {
   /** One set per executor JVM, shared by every task it runs (and one sandbox per wall-clock limit). */
   private static final Verifiers EXECUTOR_VERIFIERS = new Verifiers();
 
   public CheckJob {
-    if (workers < 1 || workers > 256) {
-      throw new IllegalArgumentException("--workers must be in [1, 256], got " + workers);
-    }
-    if (partitions < 1) {
-      throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
-    }
-  }
-
-  /** Runs the job and returns the rendered output lines' count. */
-  public long run(SparkSession spark) {
-    JavaPairRDD<byte[], Long> rows = InputLines.read(spark, input, partitions);
-    String file = input;
-    RowPlan p = plan;
-    Optional<LineError> invalid = first(rows.flatMap(t -> validate(Path.of(file), p, t._1(), t._2()).iterator())
-        .takeOrdered(1, LineError.BY_LINE));
-    Optional<LineError> duplicate = first(duplicateIds(rows, file));
-    // the single-machine command checks line by line, a line's own fields before its id's uniqueness: report the
-    // same first error (a tie on one line goes to the field error)
-    Optional<LineError> error = invalid.isPresent() && duplicate.isPresent()
-        ? Optional.of(duplicate.get().line() < invalid.get().line() ? duplicate.get() : invalid.get())
-        : invalid.or(() -> duplicate);
-    if (error.isPresent()) {
-      throw error.get().toException(Path.of(input));
-    }
-    int w = workers;
-    List<String> lines = rows.mapPartitions(it -> checkPartition(Path.of(file), p, w, it)).collect();
-    try (AtomicOutput out = AtomicOutput.create(output)) {
-      for (String line : lines) {
-        out.write(line);
-        out.write("\n");
-      }
-      out.commit();
-    }
-    return lines.size();
+    Options.inRange("--workers", workers, 1, 256);
+    Options.atLeast("--partitions", partitions, 1);
   }
 
   /**
-   * The first line (by line number) whose id an earlier line already had, as {@link UniqueIds} reports it, over
-   * every row whose id parses: each id keeps its two smallest line numbers.
+   * What a run wrote.
+   *
+   * @param rows output rows
+   * @param inputRows input lines (blank ones included)
+   * @param digest the input's fingerprint (see {@link InputDataset})
    */
-  private static List<LineError> duplicateIds(JavaPairRDD<byte[], Long> rows, String file) {
-    return rows.flatMapToPair(t -> idOf(Path.of(file), t._1(), t._2()).iterator())
-        .reduceByKey(CheckJob::twoSmallest)
-        .filter(t -> t._2().length == 2)
-        .map(t -> LineError.of(UniqueIds.duplicate(Path.of(file), (int) t._2()[1], Jsonl.MAPPER.readTree(t._1()),
-            t._2()[0])))
-        .takeOrdered(1, LineError.BY_LINE);
+  public record Result(long rows, long inputRows, String digest) {}
+
+  /** Runs the job; {@code config} (the command's flags) goes into the manifest. */
+  public Result run(SparkSession spark, String job, ObjectNode config) {
+    InputDataset in = InputDataset.resolve(spark, input);
+    List<String> labels = in.labels();
+    RowPlan p = plan;
+    try (OutputDataset out = OutputDataset.begin(spark, output)) {
+      InputDataset.Scan scan = in.scan(spark, partitions);
+      InputDataset.Checked checked = scan.validate(line -> {
+        p.prepare(line);
+        return 0;
+      }, true);
+      int w = workers;
+      JavaRDD<ObjectNode> rows = scan.numbered(checked).mapPartitions(it -> new Checked(labels, p, w, it));
+      StructType schema = p.schema();
+      if (format == OutputDataset.Format.JSONL) {
+        out.writeJsonl(rows.map(CheckJob::text));
+      } else {
+        out.writeParquet(spark, rows.map(o -> JsonRows.toRow(o, schema)), schema);
+      }
+      out.commit(OutputDataset.manifest(spark, job, format, checked.nonBlank(), schema, in, checked,
+          scan.partitions(), config));
+      return new Result(checked.nonBlank(), checked.rows(), checked.digest());
+    }
   }
 
-  private static List<Tuple2<String, long[]>> idOf(Path file, byte[] bytes, long index) {
+  private static String text(ObjectNode o) {
     try {
-      JsonLine line = InputLines.parse(file, bytes, index);
-      if (line != null) {
-        return List.of(new Tuple2<>(UniqueIds.key(line.id()), new long[] {line.line()}));
-      }
-    } catch (BadInputException e) {
-      // reported by the validation pass
-    }
-    return List.of();
-  }
-
-  private static long[] twoSmallest(long[] a, long[] b) {
-    long[] all = new long[a.length + b.length];
-    System.arraycopy(a, 0, all, 0, a.length);
-    System.arraycopy(b, 0, all, a.length, b.length);
-    Arrays.sort(all);
-    return Arrays.copyOf(all, Math.min(2, all.length));
-  }
-
-  private static Optional<LineError> first(List<LineError> errors) {
-    return errors.isEmpty() ? Optional.empty() : Optional.of(errors.get(0));
-  }
-
-  private static List<LineError> validate(Path file, RowPlan plan, byte[] bytes, long index) {
-    try {
-      JsonLine line = InputLines.parse(file, bytes, index);
-      if (line != null) {
-        plan.prepare(line);
-      }
-      return List.of();
-    } catch (BadInputException e) {
-      return List.of(LineError.of(e));
+      return Jsonl.MAPPER.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  private static Iterator<String> checkPartition(Path file, RowPlan plan, int workers,
-      Iterator<Tuple2<byte[], Long>> rows) throws InterruptedException, ExecutionException {
-    ExecutorService pool = WorkerPools.shared(workers);
-    Verifiers verifiers = EXECUTOR_VERIFIERS;
-    List<String> out = new ArrayList<>();
-    int window = workers * 32; // enough in flight to keep the pool busy, few enough to bound memory
-    List<RowPlan.Row> batch = new ArrayList<>(window);
-    while (rows.hasNext()) {
-      Tuple2<byte[], Long> t = rows.next();
-      JsonLine line = InputLines.parse(file, t._1(), t._2());
-      if (line != null) {
-        batch.add(plan.prepare(line));
-      }
-      if (batch.size() == window || !rows.hasNext()) {
-        checkWindow(batch, pool, verifiers, out);
-        batch.clear();
-      }
-    }
-    return out.iterator();
-  }
+  /** A partition's output rows, computed a window at a time on the executor's shared pool. */
+  private static final class Checked implements Iterator<ObjectNode> {
+    private final List<String> labels;
+    private final RowPlan plan;
+    private final Iterator<InputRow> rows;
+    private final ExecutorService pool;
+    private final int window;
+    private final ArrayDeque<ObjectNode> ready = new ArrayDeque<>();
 
-  private static void checkWindow(List<RowPlan.Row> batch, ExecutorService pool, Verifiers verifiers,
-      List<String> out) throws InterruptedException, ExecutionException {
-    List<List<Future<Verdict>>> futures = new ArrayList<>(batch.size());
-    for (RowPlan.Row row : batch) {
-      List<Future<Verdict>> fs = new ArrayList<>(row.responses().size());
-      for (String response : row.responses()) {
-        fs.add(pool.submit(() -> row.target().check(response, verifiers)));
-      }
-      futures.add(fs);
+    Checked(List<String> labels, RowPlan plan, int workers, Iterator<InputRow> rows) {
+      this.labels = labels;
+      this.plan = plan;
+      this.rows = rows;
+      this.pool = WorkerPools.shared(workers);
+      this.window = workers * 32; // enough in flight to keep the pool busy, few enough to bound memory
     }
-    for (int i = 0; i < batch.size(); i++) {
-      List<Verdict> verdicts = new ArrayList<>();
-      for (Future<Verdict> f : futures.get(i)) {
-        verdicts.add(f.get());
+
+    @Override
+    public boolean hasNext() {
+      while (ready.isEmpty() && rows.hasNext()) {
+        fill();
+      }
+      return !ready.isEmpty();
+    }
+
+    @Override
+    public ObjectNode next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return ready.poll();
+    }
+
+    private void fill() {
+      List<RowPlan.Row> batch = new ArrayList<>(window);
+      while (batch.size() < window && rows.hasNext()) {
+        InputRow r = rows.next();
+        JsonLine line = InputDataset.parse(Path.of(labels.get(r.file())), r.bytes(), r.line());
+        if (line != null) {
+          batch.add(plan.prepare(line));
+        }
+      }
+      List<List<Future<Verdict>>> futures = new ArrayList<>(batch.size());
+      for (RowPlan.Row row : batch) {
+        List<Future<Verdict>> fs = new ArrayList<>(row.responses().size());
+        for (String response : row.responses()) {
+          fs.add(pool.submit(() -> row.target().check(response, EXECUTOR_VERIFIERS)));
+        }
+        futures.add(fs);
       }
       try {
-        out.add(Jsonl.MAPPER.writeValueAsString(batch.get(i).render(verdicts)));
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new UncheckedIOException(e);
+        for (int i = 0; i < batch.size(); i++) {
+          List<Verdict> verdicts = new ArrayList<>();
+          for (Future<Verdict> f : futures.get(i)) {
+            verdicts.add(f.get());
+          }
+          ready.add(batch.get(i).render(verdicts));
+        }
+      } catch (InterruptedException e) {
+        futures.forEach(fs -> fs.forEach(f -> f.cancel(true)));
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while checking", e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("a check failed", e.getCause());
       }
     }
   }

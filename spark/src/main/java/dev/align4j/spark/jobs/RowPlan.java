@@ -8,8 +8,11 @@ import dev.align4j.core.JsonLine;
 import dev.align4j.core.Jsonl;
 import dev.align4j.rewards.Verdict;
 import dev.align4j.rollouts.Selection;
+import dev.align4j.spark.io.JsonRows;
 import java.io.Serializable;
 import java.util.List;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * How a checking job turns one input row into responses to check and the checked verdicts into one output row.
@@ -38,6 +41,9 @@ public sealed interface RowPlan extends Serializable {
   /** The output row for {@code row}'s verdicts. */
   ObjectNode render(Row row, List<Verdict> verdicts);
 
+  /** The output rows' Parquet schema ({@code id} as JSON text, see {@code JsonRows}). */
+  StructType schema();
+
   /**
    * {@code verify}: input {@code {"id", "response", <checker fields>}}, output {@code {"id", "reward", "status",
    * "detail"}}, exactly as the single-machine command writes them.
@@ -49,6 +55,13 @@ public sealed interface RowPlan extends Serializable {
       JsonNode id = line.id();
       String response = line.string("response");
       return new Row(id, checker.target(line, timeoutMs), List.of(response), this);
+    }
+
+    @Override
+    public StructType schema() {
+      return DataTypes.createStructType(List.of(JsonRows.field("id", DataTypes.StringType),
+          JsonRows.field("reward", DataTypes.DoubleType), JsonRows.field("status", DataTypes.StringType),
+          JsonRows.field("detail", DataTypes.StringType)));
     }
 
     @Override
@@ -78,6 +91,15 @@ public sealed interface RowPlan extends Serializable {
         throw line.error("candidates", "must hold at least one candidate");
       }
       return new Row(id, checker.target(line, timeoutMs), candidates, this);
+    }
+
+    @Override
+    public StructType schema() {
+      return DataTypes.createStructType(List.of(JsonRows.field("id", DataTypes.StringType),
+          JsonRows.field("best", DataTypes.IntegerType), JsonRows.field("reward", DataTypes.DoubleType),
+          JsonRows.field("status", DataTypes.StringType), JsonRows.field("detail", DataTypes.StringType),
+          JsonRows.field("rewards", DataTypes.createArrayType(DataTypes.DoubleType)),
+          JsonRows.field("response", DataTypes.StringType)));
     }
 
     @Override
