@@ -46,10 +46,11 @@ class SparkRefLogprobsTest {
 
   @BeforeAll
   static void start() {
-    // DJL's PyTorch engine turns grad mode off on the thread that initializes it (libtorch's grad mode is
-    // per-thread): let that be this test thread, which trains below, not a local[2] executor thread that scores
-    ai.djl.engine.Engine.getInstance();
     spark = SparkSessions.open(Optional.of("local[2]"), "align4j tests").session();
+    // DJL's PyTorch engine turns grad mode off only on the thread that starts it (libtorch's grad mode is per
+    // thread): start it on a local[2] executor thread, so that the DPO run below trains on a thread whose grad mode
+    // is on (the optimizer must not depend on it; TrainStepTest checks the same on a plain thread)
+    spark.range(1).javaRDD().foreach(x -> ai.djl.engine.Engine.getInstance());
   }
 
   @AfterAll

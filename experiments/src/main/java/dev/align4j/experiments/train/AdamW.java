@@ -3,6 +3,7 @@ package dev.align4j.experiments.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import dev.align4j.policies.llama.Autograd;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -60,6 +61,16 @@ public final class AdamW implements AutoCloseable {
     double b2 = config.beta2();
     double bias1 = 1 - Math.pow(b1, step);
     double sqrtBias2 = Math.sqrt(1 - Math.pow(b2, step));
+    // no graph, as torch.optim's step runs under no_grad: libtorch's grad mode is per thread and on by default, and
+    // DJL turns it off only on the thread that started the engine; with it on, torch refuses the in-place update of
+    // a weight that requires grad
+    try (Autograd.GradMode off = Autograd.noGrad()) {
+      update(parameters, lr, gradScale, b1, b2, bias1, sqrtBias2);
+    }
+  }
+
+  private void update(Map<String, NDArray> parameters, double lr, double gradScale, double b1, double b2,
+      double bias1, double sqrtBias2) {
     for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
       NDArray p = e.getValue();
       if (!p.hasGradient()) {

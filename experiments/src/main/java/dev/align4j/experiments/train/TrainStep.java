@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import dev.align4j.core.Scalars;
+import dev.align4j.policies.llama.Autograd;
 import dev.align4j.policies.score.DeferredBackward;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -87,6 +88,12 @@ public final class TrainStep {
 
   /** Sets every gradient to 0 in place (assignment, not {@code g − g}, which stays NaN for a NaN gradient). */
   private void zeroGradients(Collection<NDArray> params) {
+    try (Autograd.GradMode off = Autograd.noGrad()) { // whatever this thread's grad mode (see AdamW#step)
+      zero(params);
+    }
+  }
+
+  private void zero(Collection<NDArray> params) {
     for (NDArray p : params) {
       if (p.hasGradient()) {
         try (NDManager scope = root.newSubManager()) {

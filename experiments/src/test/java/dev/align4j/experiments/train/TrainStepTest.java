@@ -2,14 +2,18 @@ package dev.align4j.experiments.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.align4j.policies.llama.Autograd;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class TrainStepTest {
   private static final int BATCH = 32;
@@ -60,6 +64,36 @@ class TrainStepTest {
       s += f;
     }
     return s / v.length;
+  }
+
+  /**
+   * libtorch's grad mode is per thread, and DJL turns it off only on the thread that starts the engine: on any other
+   * thread it is on (e.g. a Spark executor thread started the engine, then a run trains on the main thread). An
+   * update there must work (AdamW and the gradient reset run without recording, as {@code torch.optim}'s step runs
+   * under {@code no_grad}; otherwise torch refuses the in-place update of a leaf that requires grad) and leave the
+   * thread's mode as it found it.
+   */
+  @Test
+  @Timeout(120)
+  void anUpdateWorksOnAThreadWhoseGradModeIsOn() throws Exception {
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    float[][] updated = new float[1][];
+    boolean[] recordingAfter = new boolean[1];
+    Thread other = new Thread(() -> {
+      try (Autograd.GradMode on = Autograd.enableGrad()) { // the mode of a thread that did not start the engine
+        updated[0] = updateWith(2);
+        recordingAfter[0] = Autograd.isRecording();
+      } catch (Throwable e) {
+        failure.set(e);
+      }
+    });
+    other.start();
+    other.join();
+    if (failure.get() != null) {
+      throw new AssertionError("an update on a thread with grad mode on failed", failure.get());
+    }
+    assertTrue(recordingAfter[0], "the thread's grad mode is as it was");
+    assertArrayEquals(updateWith(2), updated[0], 0f, "the same update as on this thread");
   }
 
   @Test
