@@ -4,17 +4,16 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.align4j.core.AtomicOutput;
 import dev.align4j.core.InvalidConfigException;
 import dev.align4j.experiments.api.Experiment;
 import dev.align4j.experiments.api.RunContext;
 import dev.align4j.experiments.data.ChatPrompt;
-import dev.align4j.core.AtomicOutput;
 import dev.align4j.experiments.train.TrainingConfig;
 import dev.align4j.losses.LossConfig;
 import dev.align4j.policies.generate.GenerationConfig;
 import dev.align4j.policies.llama.LlamaConfig;
 import dev.align4j.policies.llama.LlamaModel;
-import dev.align4j.policies.llama.LoadOptions;
 import dev.align4j.policies.text.ChatMessage;
 import dev.align4j.policies.text.GenerationPrompt;
 import dev.align4j.policies.text.Tokenizer;
@@ -50,6 +49,9 @@ public final class CdrExperiment implements Experiment<CdrExperiment.Config> {
    * @param epochs DPO passes over the pairs, ≥ 1
    * @param loss the preference loss
    * @param training optimizer, schedule, batch sizes, checkpointing, seed (also the sampling seed)
+   * @param device {@code cpu}, {@code gpu} or {@code gpu:N} for every model of the run (default cpu)
+   * @param dtype {@code fp32}, {@code bf16} or {@code fp16} (default fp32; bf16/fp16 only on a GPU)
+   * @param gradientCheckpointing recompute each decoder layer's activations in the backward pass (default false)
    */
   public record Config(
       @JsonProperty("model") Path model,
@@ -63,16 +65,33 @@ public final class CdrExperiment implements Experiment<CdrExperiment.Config> {
       @JsonProperty("max_length") int maxLength,
       @JsonProperty("epochs") int epochs,
       @JsonProperty("loss") LossConfig loss,
-      @JsonProperty("training") TrainingConfig training) {
+      @JsonProperty("training") TrainingConfig training,
+      @JsonProperty(value = "device", defaultValue = "\"cpu\"") String device,
+      @JsonProperty(value = "dtype", defaultValue = "\"fp32\"") String dtype,
+      @JsonProperty(value = "gradient_checkpointing", defaultValue = "false") boolean gradientCheckpointing) {
     public Config {
       Recipes.requireTemplate(chatTemplate);
       Recipes.atLeast("samples_per_prompt", samplesPerPrompt, 2);
       Recipes.atLeast("max_new_tokens", maxNewTokens, 1);
       Recipes.atLeast("max_length", maxLength, 2);
       Recipes.atLeast("epochs", epochs, 1);
+      ModelSetup.full(device, dtype, gradientCheckpointing);
       if (!(temperature > 0 && temperature <= 10)) {
         throw new InvalidConfigException("temperature", "must be in (0, 10], got " + temperature);
       }
+    }
+
+    /** Defaults for the model fields: cpu, fp32, no gradient checkpointing. */
+    public Config(Path model, Path strongModel, Path weakModel, Path promptsFile, String chatTemplate,
+        int samplesPerPrompt, int maxNewTokens, double temperature, int maxLength, int epochs, LossConfig loss,
+        TrainingConfig training) {
+      this(model, strongModel, weakModel, promptsFile, chatTemplate, samplesPerPrompt, maxNewTokens, temperature,
+          maxLength, epochs, loss, training, "cpu", "fp32", false);
+    }
+
+    /** The device, dtype and checkpointing fields as one {@link ModelSetup}. */
+    public ModelSetup setup() {
+      return ModelSetup.full(device, dtype, gradientCheckpointing);
     }
   }
 
@@ -94,6 +113,7 @@ public final class CdrExperiment implements Experiment<CdrExperiment.Config> {
   @Override
   public void validate(Config c) {
     LlamaConfig model = Recipes.requireModel("model", c.model());
+    c.setup().validate(model);
     Recipes.requireModel("strong_model", c.strongModel());
     Recipes.requireModel("weak_model", c.weakModel());
     Recipes.withinPositions("max_length", c.maxLength(), model);
@@ -108,14 +128,15 @@ public final class CdrExperiment implements Experiment<CdrExperiment.Config> {
       buildPairs(c, pairsFile, ctx);
     }
     DpoExperiment.train(name(), c.model(), pairsFile, c.chatTemplate(), c.maxLength(), c.epochs(), c.loss(),
-        c.training(), ctx);
+        c.training(), c.setup(), ctx);
   }
 
   private static void buildPairs(Config c, Path pairsFile, RunContext ctx) {
     List<ChatPrompt> source = ChatPrompt.readJsonl(c.promptsFile());
-    try (PolicyModel policy = PolicyModel.load(c.model(), c.model(), c.chatTemplate());
-        LlamaModel strong = LlamaModel.load(c.strongModel(), LoadOptions.cpu());
-        LlamaModel weak = LlamaModel.load(c.weakModel(), LoadOptions.cpu())) {
+    ModelSetup setup = c.setup();
+    try (PolicyModel policy = PolicyModel.load(c.model(), c.model(), c.chatTemplate(), setup.compute());
+        LlamaModel strong = setup.loadFrozen(c.strongModel());
+        LlamaModel weak = setup.loadFrozen(c.weakModel())) {
       List<Prompt<Prompt.NoReference>> prompts = new ArrayList<>();
       for (ChatPrompt p : source) {
         prompts.add(Prompt.unreferenced(p.id(), policy.encoder().encode(p.prompt(), GenerationPrompt.ADD).ids()));

@@ -125,10 +125,8 @@ public final class SparkRefLogprobsCommand implements Callable<Integer> {
   private CacheKey key(SequenceRows rows, LoadOptions options) {
     Digest data = new Digest();
     rows.tokens().forEach(data::ints);
-    String compute = options.dtype().name().toLowerCase(Locale.ROOT) + "/"
-        + options.device().name().toLowerCase(Locale.ROOT);
     return new CacheKey(new Digest().modelFolder(model).hex(), data.hex(), keyTokenizer, keyTemplate,
-        maxLength.orElse(rows.longest()), compute);
+        maxLength.orElse(rows.longest()), options.cacheCompute());
   }
 
   private List<ReferenceLogProbs> entries(List<RefLogprobsJob.Scored> scored) {
