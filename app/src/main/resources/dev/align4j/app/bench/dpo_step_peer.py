@@ -4,8 +4,9 @@ One DPO update written the way TRL's DPOTrainer does it (trl/trainer/dpo_trainer
 chosen and rejected go through the model as one batch [2, seq], the full logits [2, seq, vocab] are computed,
 log_softmax + gather give per-token log-probs, the prompt half is masked out, the dpo_norm loss (open-instruct:
 mean log-prob per completion token, beta 5) uses reference log-probs computed once beforehand (the cache), then
-backward and an AdamW step. With lora_r > 0 the base weights are frozen and every linear layer (q, k, v, o, gate,
-up, down) gets a plain low-rank add x @ A^T @ B^T * (alpha / r); AdamW then holds only A and B.
+backward, global-norm clipping at 1.0 (HF Trainer's default max_grad_norm; the Java side clips too) and an AdamW
+step. With lora_r > 0 the base weights are frozen and every linear layer (q, k, v, o, gate, up, down) gets a plain
+low-rank add x @ A^T @ B^T * (alpha / r); AdamW then holds only A and B.
 Same Llama shape as the Java side (RMSNorm, rotate-half RoPE, GQA, SwiGLU, untied LM head; random weights).
 "device" ("cpu", "gpu" or "gpu:N") and "dtype" ("fp32", "bf16", "fp16") follow the Java side: on a GPU every tensor
 lives on cuda:N in that dtype (weights too, as align4j computes: no fp32 master copy), each timed step ends with
@@ -143,6 +144,7 @@ def main():
         z = beta * ((pol[0] - ref[0]) - (pol[1] - ref[1]))
         loss = -F.logsigmoid(z)
         loss.backward()
+        torch.nn.utils.clip_grad_norm_(trainable, 1.0)  # HF Trainer's default max_grad_norm, as the Java side clips
         opt.step()
 
     def sync():
