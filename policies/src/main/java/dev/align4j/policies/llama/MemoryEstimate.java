@@ -1,5 +1,7 @@
 package dev.align4j.policies.llama;
 
+import ai.djl.Device;
+import ai.djl.util.cuda.CudaUtils;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
 
@@ -18,7 +20,9 @@ import java.util.Locale;
  *   generation: KV cache of P prompt + N new positions      2 · L · B · K · D · (P + N); per step B · H · (P + N)
  * </pre>
  *
- * Estimates are compared with the machine's physical memory ({@link #available()}).
+ * Estimates are compared with the machine's physical memory ({@link #available()}) or a device's
+ * ({@link #deviceBytes}); the weights themselves are {@link #parameterCount} × bytes. Only requests that cannot fit
+ * anywhere on the machine are refused: these are bounds for absurd sizes, not a scheduler.
  *
  * @param bytes the estimated peak working memory in bytes (saturating at {@code Long.MAX_VALUE})
  * @param what a short description of the work, for messages
@@ -60,6 +64,33 @@ public record MemoryEstimate(long bytes, String what) {
     return Runtime.getRuntime().maxMemory();
   }
 
+  /**
+   * Number of weights the config implies, as a double so that absurd configs do not overflow:
+   * {@code V·E·(tied ? 1 : 2) + L·(2E + E·(q + 2kv) + q·E + 3·E·I) + E} with {@code q = H·D}, {@code kv = K·D}.
+   */
+  public static double parameterCount(LlamaConfig c) {
+    double h = c.hiddenSize();
+    double q = (double) c.numAttentionHeads() * c.headDim();
+    double kv = (double) c.numKeyValueHeads() * c.headDim();
+    double perLayer = 2 * h + h * (q + 2 * kv) + q * h + 3 * h * c.intermediateSize();
+    return (double) c.vocabSize() * h * (c.tieWordEmbeddings() ? 1 : 2) + c.numHiddenLayers() * perLayer + h;
+  }
+
+  /** Memory of {@code device} in bytes: the GPU's memory, or {@link #available()} for the CPU. */
+  public static long deviceBytes(Device device) {
+    return device.isGpu() ? CudaUtils.getGpuMemory(device).getMax() : available();
+  }
+
+  /** "on this machine" or "on GPU n", for messages. */
+  public static String where(Device device) {
+    return device.isGpu() ? "on GPU " + device.getDeviceId() : "on this machine";
+  }
+
+  /** Whether the estimate fits in {@code deviceBytes}. */
+  public boolean fits(long deviceBytes) {
+    return bytes <= deviceBytes;
+  }
+
   /** Whether the estimate fits in {@link #available()}. */
   public boolean fits() {
     return bytes <= available();
@@ -71,7 +102,8 @@ public record MemoryEstimate(long bytes, String what) {
         gib(bytes), gib(available()));
   }
 
-  private static String gib(long bytes) {
+  /** {@code bytes} in GiB with one decimal, for messages. */
+  public static String gib(long bytes) {
     return bytes == Long.MAX_VALUE ? "more than 8 EiB" : String.format(Locale.ROOT, "%.1f GiB", bytes / 1073741824.0);
   }
 
