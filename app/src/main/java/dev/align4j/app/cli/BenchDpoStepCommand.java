@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.core.AtomicOutput;
 import dev.align4j.core.BadInputException;
 import dev.align4j.core.Jsonl;
+import dev.align4j.policies.llama.ComputeDevice;
 import dev.align4j.policies.llama.LoadOptions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +30,9 @@ import picocli.CommandLine.Option;
  * (r 16 on every linear layer; the peer adds a plain low-rank product) per vocabulary size, with tokens/s
  * (2·seq tokens per update) and each process's peak RSS (VmHWM). The peer runs Debian's python3-torch with
  * OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from its environment (they pin OpenBLAS to older kernels).
+ * {@code --device gpu} and {@code --dtype bf16} apply to both sides (the peer puts every tensor on the same CUDA
+ * device in the same dtype); the rows then also carry each process's GPU memory from nvidia-smi
+ * ({@code align4j_gpu_mb}, {@code peer_gpu_mb}).
  */
 @Command(name = "dpo-step", mixinStandardHelpOptions = true,
     description = "One DPO update (dpo_norm, AdamW) vs a TRL-style PyTorch eager peer: tokens/s and peak RSS.")
@@ -50,8 +54,9 @@ public final class BenchDpoStepCommand implements Callable<Integer> {
   @Option(names = "--iters", defaultValue = "3") int iters;
   @Option(names = "--threads", description = "intra-op threads on both sides (default: available processors)")
   Optional<Integer> threads;
-  @Option(names = "--device", defaultValue = "cpu", description = "cpu | gpu | gpu:N (align4j side)") String device;
-  @Option(names = "--dtype", defaultValue = "fp32", description = "fp32 | bf16 | fp16 (align4j side)") String dtype;
+  @Option(names = "--device", defaultValue = "cpu", description = "cpu | gpu | gpu:N (both sides)") String device;
+  @Option(names = "--dtype", defaultValue = "fp32", description = "fp32 | bf16 | fp16 (both sides; GPU only for "
+      + "bf16/fp16)") String dtype;
   @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "python with torch for the peer")
   String python;
   @Option(names = "--no-peer", description = "measure align4j only") boolean noPeer;
@@ -64,7 +69,8 @@ public final class BenchDpoStepCommand implements Callable<Integer> {
       throw new BadInputException(null, 0, null, "--threads, --iters >= 1, --warmup, --lora-r >= 0, --seq >= 4, "
           + "--vocab >= 2");
     }
-    LoadOptions.parse(device, dtype); // refuse a bad spelling before any work
+    LoadOptions load = LoadOptions.parse(device, dtype); // refuse a bad spelling or bf16 on the CPU before any work
+    load.djlDevice(); // and a GPU that is not there
     out.ifPresent(o -> AtomicOutput.checkTarget(o, "--out"));
     ArrayNode rows = Jsonl.MAPPER.createArrayNode();
     for (int vocab : vocabs) {
@@ -91,6 +97,10 @@ public final class BenchDpoStepCommand implements Callable<Integer> {
         } else {
           row.putNull("peer_tokens_per_s").putNull("ratio").putNull("peer_peak_rss_mb").putNull("rss_ratio");
         }
+        if (load.device() == ComputeDevice.GPU) {
+          row.set("align4j_gpu_mb", ours.path("gpu_mb"));
+          row.set("peer_gpu_mb", peer.map(p -> p.path("gpu_mb")).orElse(Jsonl.MAPPER.nullNode()));
+        }
       }
     }
     System.out.printf("%-30s %12s %12s %7s %12s %12s %7s%n", "name", "align4j tok/s", "peer tok/s", "ratio",
@@ -100,6 +110,12 @@ public final class BenchDpoStepCommand implements Callable<Integer> {
           r.get("align4j_tokens_per_s").asDouble(), fmt(r.get("peer_tokens_per_s"), "%.1f"),
           fmt(r.get("ratio"), "%.2f"), r.get("align4j_peak_rss_mb").asDouble(), fmt(r.get("peer_peak_rss_mb"), "%.0f"),
           fmt(r.get("rss_ratio"), "%.2f"));
+    }
+    if (load.device() == ComputeDevice.GPU) {
+      for (JsonNode r : rows) {
+        System.out.printf("%-30s GPU MiB: align4j %s, peer %s%n", r.get("name").asText(), fmt(r.get("align4j_gpu_mb"),
+            "%.0f"), fmt(r.get("peer_gpu_mb"), "%.0f"));
+      }
     }
     System.out.println("peer: " + python + " (PyTorch eager, TRL-style), environment without "
         + String.join(" and ", PEER_ENV_REMOVED) + "; each side in a fresh process, " + n + " threads");

@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
       LossCommand.class,
       LogprobsCommand.class,
       GenerateCommand.class,
+      MergeCommand.class,
       VerifyCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

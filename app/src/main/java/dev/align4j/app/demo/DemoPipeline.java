@@ -87,7 +87,7 @@ public final class DemoPipeline {
           sftModel.model(), sftModel.encoder(), rng);
     }
     Path dpo = stage("2-dpo", new DpoExperiment(), new DpoExperiment.Config(sft, dpoData, TEMPLATE, MAX_LENGTH, 1,
-        new DpoNormConfig(5.0), training(5e-5, 8, 4, new LrSchedule.Linear(0.1)), List.of()));
+        new DpoNormConfig(5.0), training(5e-5, 8, 4, new LrSchedule.Linear(0.1))));
     accuracy.put("dpo", measure("dpo", dpo, problems));
 
     // 3. GRPO with the math verifier (reward 10 when correct, as Tulu 3's RLVR), KL (beta 0.04) to the DPO model

@@ -4,14 +4,22 @@ One DPO update written the way TRL's DPOTrainer does it (trl/trainer/dpo_trainer
 chosen and rejected go through the model as one batch [2, seq], the full logits [2, seq, vocab] are computed,
 log_softmax + gather give per-token log-probs, the prompt half is masked out, the dpo_norm loss (open-instruct:
 mean log-prob per completion token, beta 5) uses reference log-probs computed once beforehand (the cache), then
-backward and an AdamW step. With lora_r > 0 the base weights are frozen and every linear layer (q, k, v, o, gate,
-up, down) gets a plain low-rank add x @ A^T @ B^T * (alpha / r); AdamW then holds only A and B.
+backward, global-norm clipping at 1.0 (HF Trainer's default max_grad_norm; the Java side clips too) and an AdamW
+step. With lora_r > 0 the base weights are frozen and every linear layer (q, k, v, o, gate, up, down) gets a plain
+low-rank add x @ A^T @ B^T * (alpha / r); AdamW then holds only A and B.
 Same Llama shape as the Java side (RMSNorm, rotate-half RoPE, GQA, SwiGLU, untied LM head; random weights).
-Prints one JSON object {"seconds": median step seconds, "peak_rss_mb": VmHWM of this process} on stdout.
+"device" ("cpu", "gpu" or "gpu:N") and "dtype" ("fp32", "bf16", "fp16") follow the Java side: on a GPU every tensor
+lives on cuda:N in that dtype (weights too, as align4j computes: no fp32 master copy), each timed step ends with
+torch.cuda.synchronize(), and the process's GPU memory is reported from nvidia-smi (PyTorch's caching allocator keeps
+its peak reservation, so memory held at the end is the peak plus the CUDA context).
+Prints one JSON object {"seconds": median step seconds, "peak_rss_mb": VmHWM of this process, "gpu_mb": GPU memory
+of this process or null} on stdout.
 """
 import json
 import math
+import os
 import statistics
+import subprocess
 import sys
 import time
 
@@ -27,10 +35,29 @@ def peak_rss_mb():
     return float("nan")
 
 
+def gpu_mb():
+    """This process's GPU memory in MiB from nvidia-smi, or None."""
+    try:
+        out = subprocess.run(["nvidia-smi", "--query-compute-apps=pid,used_memory", "--format=csv,noheader,nounits"],
+                             capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    for line in out.splitlines():
+        parts = [p.strip() for p in line.split(",")]
+        if len(parts) == 2 and parts[0] == str(os.getpid()):
+            return float(parts[1])
+    return None
+
+
 def main():
     a = json.loads(sys.argv[1])
     torch.set_num_threads(a["threads"])
     torch.manual_seed(0)
+    gpu = a["device"] != "cpu"
+    dev = torch.device("cuda:" + (a["device"].split(":")[1] if ":" in a["device"] else "0") if gpu else "cpu")
+    dt = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}[a["dtype"]]
+    if gpu:
+        torch.set_default_device(dev)  # torch >= 2.0 (the device machine's); the CPU path needs none
     h, L, nh, nkv, V, I = a["hidden"], a["layers"], a["heads"], a["kv_heads"], a["vocab"], a["intermediate"]
     r, T, beta = a["lora_r"], a["seq"], 5.0
     d = h // nh
@@ -38,15 +65,15 @@ def main():
     lora = r > 0
 
     def w(o, i):
-        return (torch.randn(o, i) * 0.02).requires_grad_(not lora)
+        return (torch.randn(o, i) * 0.02).to(dt).requires_grad_(not lora)
 
     trainable = []
 
     def lin(o, i):
         layer = {"w": w(o, i)}
         if lora:
-            layer["a"] = (torch.randn(r, i) * 0.01).requires_grad_()
-            layer["b"] = torch.zeros(o, r, requires_grad=True)
+            layer["a"] = (torch.randn(r, i) * 0.01).to(dt).requires_grad_()
+            layer["b"] = torch.zeros(o, r, dtype=dt, requires_grad=True)
             trainable.extend([layer["a"], layer["b"]])
         else:
             trainable.append(layer["w"])
@@ -60,22 +87,24 @@ def main():
 
     emb = w(V, h)
     head = w(V, h)
-    norm = torch.ones(h, requires_grad=not lora)
+    norm = torch.ones(h, dtype=dt, requires_grad=not lora)
     layers = []
     for _ in range(L):
         layers.append(dict(q=lin(nh * d, h), k=lin(nkv * d, h), v=lin(nkv * d, h), o=lin(h, nh * d),
                            gate=lin(I, h), up=lin(I, h), down=lin(h, I),
-                           n1=torch.ones(h, requires_grad=not lora), n2=torch.ones(h, requires_grad=not lora)))
+                           n1=torch.ones(h, dtype=dt, requires_grad=not lora),
+                           n2=torch.ones(h, dtype=dt, requires_grad=not lora)))
     if not lora:
         trainable += [emb, head, norm] + [l["n1"] for l in layers] + [l["n2"] for l in layers]
     inv = 1.0 / (10000.0 ** (torch.arange(0, d, 2, dtype=torch.float32) / d))
     pos = torch.arange(T)
     ang = pos[:, None].float() * inv[None, :]
-    cos, sin = torch.cat([ang, ang], -1).cos(), torch.cat([ang, ang], -1).sin()
-    mask = torch.full((T, T), float("-inf")).triu(1)
+    cos, sin = torch.cat([ang, ang], -1).cos().to(dt), torch.cat([ang, ang], -1).sin().to(dt)
+    mask = torch.full((T, T), float("-inf"), dtype=dt).triu(1)
 
-    def rms(x, wt):
-        return wt * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-5))
+    def rms(x, wt):  # statistics in fp32, as HF's LlamaRMSNorm
+        xf = x.float()
+        return wt * (xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + 1e-5)).to(x.dtype)
 
     def rope(x):
         x1, x2 = x[..., : d // 2], x[..., d // 2:]
@@ -89,7 +118,7 @@ def main():
             q = rope(apply(l["q"], y).view(b, t, nh, d).transpose(1, 2))
             k = rope(apply(l["k"], y).view(b, t, nkv, d).transpose(1, 2)).repeat_interleave(g, 1)
             v = apply(l["v"], y).view(b, t, nkv, d).transpose(1, 2).repeat_interleave(g, 1)
-            att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(d) + mask, -1)
+            att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(d) + mask, -1, dtype=torch.float32).to(dt)
             x = x + apply(l["o"], (att @ v).transpose(1, 2).reshape(b, t, nh * d))
             y = rms(x, l["n2"])
             x = x + apply(l["down"], F.silu(apply(l["gate"], y)) * apply(l["up"], y))
@@ -97,12 +126,12 @@ def main():
 
     tokens = torch.randint(0, V, (2, T))  # row 0 chosen, row 1 rejected (concatenated forward)
     labels = tokens[:, 1:]
-    completion = torch.zeros(2, T - 1)
+    completion = torch.zeros(2, T - 1)  # fp32
     completion[:, T // 2 - 1:] = 1.0  # the prompt half is not scored
 
     def mean_logps():
         logp = torch.log_softmax(logits_of(tokens)[:, :-1], -1).gather(-1, labels[..., None]).squeeze(-1)
-        return (logp * completion).sum(-1) / completion.sum(-1)
+        return (logp.float() * completion).sum(-1) / completion.sum(-1)
 
     with torch.no_grad():
         ref = mean_logps()  # the reference cache: computed once, outside the timed step
@@ -115,16 +144,24 @@ def main():
         z = beta * ((pol[0] - ref[0]) - (pol[1] - ref[1]))
         loss = -F.logsigmoid(z)
         loss.backward()
+        torch.nn.utils.clip_grad_norm_(trainable, 1.0)  # HF Trainer's default max_grad_norm, as the Java side clips
         opt.step()
+
+    def sync():
+        if gpu:
+            torch.cuda.synchronize(dev)
 
     for _ in range(a["warmup"]):
         step()
+    sync()
     times = []
     for _ in range(a["iters"]):
         t0 = time.perf_counter()
         step()
+        sync()
         times.append(time.perf_counter() - t0)
-    print(json.dumps({"seconds": statistics.median(times), "peak_rss_mb": peak_rss_mb()}))
+    print(json.dumps({"seconds": statistics.median(times), "peak_rss_mb": peak_rss_mb(),
+                      "gpu_mb": gpu_mb() if gpu else None}))
 
 
 if __name__ == "__main__":

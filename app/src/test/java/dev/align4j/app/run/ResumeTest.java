@@ -6,25 +6,46 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
 import dev.align4j.app.Cli;
 import dev.align4j.policies.llama.LlamaModel;
 import dev.align4j.policies.llama.LoadOptions;
+import dev.align4j.policies.lora.LoraModel;
+import dev.align4j.policies.score.SequenceBatch;
+import dev.align4j.policies.score.TokenLogProbs;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A run interrupted at update k and resumed equals the uninterrupted run: same metrics, same weights. */
+/**
+ * A run interrupted at update k and resumed equals the uninterrupted run: same metrics, same weights (for LoRA: the
+ * same adapter weights, dropout masks included; for LISA: the same layers trained at the same updates).
+ */
 class ResumeTest {
+  private static final String LORA = "lora={\"r\": 4, \"alpha\": 8, \"dropout\": 0.1, "
+      + "\"target_modules\": [\"q_proj\", \"k_proj\", \"v_proj\", \"o_proj\", \"gate_proj\", \"up_proj\", "
+      + "\"down_proj\"]}";
+
   @TempDir Path dir;
 
-  private void assertResumeEqualsUninterrupted(String config, int stopAt) throws Exception {
+  private void assertResumeEqualsUninterrupted(String config, int stopAt, String... overrides) throws Exception {
+    assertResumeEqualsUninterrupted(config, stopAt, "model.safetensors", List.of(overrides));
+  }
+
+  private void assertResumeEqualsUninterrupted(String config, int stopAt, String weights, List<String> overrides)
+      throws Exception {
     Path whole = dir.resolve(config + "-whole");
     Path parts = dir.resolve(config + "-parts");
-    assertEquals(0, Cli.run("run", "../configs/" + config + ".json", "--out", whole.toString()).exitCode());
-    Cli first = Cli.run("run", "../configs/" + config + ".json", "--out", parts.toString(),
-        "--stop-at-step", Integer.toString(stopAt));
+    String[] o = overrides.toArray(String[]::new);
+    Cli uninterrupted = Cli.run(args(config, whole, o));
+    assertEquals(0, uninterrupted.exitCode(), uninterrupted.err());
+    Cli first = Cli.run(Stream.concat(Arrays.stream(args(config, parts, o)),
+        Stream.of("--stop-at-step", Integer.toString(stopAt))).toArray(String[]::new));
     assertEquals(0, first.exitCode(), first.err());
     assertTrue(!Files.exists(parts.resolve("final")), "an interrupted run has no final model");
     assertEquals(stopAt, Files.readAllLines(parts.resolve("metrics.jsonl")).size());
@@ -36,8 +57,15 @@ class ResumeTest {
     List<String> expected = Files.readAllLines(whole.resolve("metrics.jsonl"));
     assertTrue(expected.size() > stopAt, "the run continues past the interruption");
     assertEquals(expected, Files.readAllLines(parts.resolve("metrics.jsonl")), "identical metrics lines");
-    assertArrayEquals(Files.readAllBytes(whole.resolve("final/model.safetensors")),
-        Files.readAllBytes(parts.resolve("final/model.safetensors")), "identical weights");
+    assertArrayEquals(Files.readAllBytes(whole.resolve("final").resolve(weights)),
+        Files.readAllBytes(parts.resolve("final").resolve(weights)), "identical weights");
+  }
+
+  private static String[] args(String config, Path out, String... overrides) {
+    List<String> a = new ArrayList<>(List.of("run", "../configs/" + config + ".json"));
+    a.addAll(List.of(overrides));
+    a.addAll(List.of("--out", out.toString()));
+    return a.toArray(String[]::new);
   }
 
   @Test
@@ -48,6 +76,70 @@ class ResumeTest {
   @Test
   void grpoResumedAtStepTwoSamplesAndTrainsTheSame() throws Exception {
     assertResumeEqualsUninterrupted("grpo-tiny", 2);
+  }
+
+  @Test
+  void loraDpoResumedAtStepTwoRestoresAdaptersAndOptimizerExactly() throws Exception {
+    assertResumeEqualsUninterrupted("dpo-tiny", 2, "adapter_model.safetensors", List.of(LORA));
+    Path parts = dir.resolve("dpo-tiny-parts");
+    Path checkpoint = new CheckpointStore(parts.resolve("checkpoints"), 2).latest().orElseThrow();
+    try (Stream<Path> files = Files.list(checkpoint)) {
+      assertEquals(List.of("adapter_config.json", "adapter_model.safetensors", "manifest.json", "optimizer.bin",
+          "trainer_state.json"), files.map(p -> p.getFileName().toString()).sorted().toList(),
+          "a LoRA checkpoint holds the adapter folder, not the model");
+    }
+    String manifest = Files.readString(checkpoint.resolve("manifest.json"));
+    assertTrue(manifest.contains("\"adapter_model.safetensors\"") && manifest.contains("\"adapter_config.json\""),
+        "the manifest covers the adapter files: " + manifest);
+    try (Stream<Path> files = Files.list(parts.resolve("final"))) {
+      assertEquals(List.of("adapter_config.json", "adapter_model.safetensors"),
+          files.map(p -> p.getFileName().toString()).sorted().toList(), "final/ is the PEFT adapter folder");
+    }
+    // final/ loads back onto the base as the trained policy (the last checkpoint holds the same adapters), and the
+    // adapters trained
+    Path base = Path.of("../models/tiny-arith");
+    float[] untrained;
+    try (LlamaModel model = LlamaModel.load(base, LoadOptions.cpu())) {
+      untrained = logProbs(model);
+    }
+    float[] fromFinal;
+    try (LlamaModel model = LlamaModel.load(base, LoadOptions.cpu());
+        LoraModel lora = LoraModel.load(model, parts.resolve("final"))) {
+      fromFinal = logProbs(model);
+    }
+    try (LlamaModel model = LlamaModel.load(base, LoadOptions.cpu());
+        LoraModel lora = LoraModel.load(model, parts.resolve("checkpoints/step-00000004"))) {
+      assertArrayEquals(fromFinal, logProbs(model), 0f, "final/ = the adapters of the last update");
+    }
+    assertTrue(!Arrays.equals(untrained, fromFinal), "the adapters changed the policy");
+  }
+
+  private static float[] logProbs(LlamaModel model) {
+    SequenceBatch batch = SequenceBatch.rightPadded(List.of(new int[] {1, 20, 31, 7, 12, 9}), new int[] {2}, 0);
+    try (NDManager scope = model.manager().newSubManager()) {
+      return TokenLogProbs.compute(model, batch, scope).perToken().toFloatArray();
+    }
+  }
+
+  @Test
+  void aCheckpointWhoseAdapterWeightsWereAlteredIsRefused() throws Exception {
+    Path run = dir.resolve("lora-altered");
+    Cli first = Cli.run(Stream.concat(Arrays.stream(args("dpo-tiny", run, LORA)),
+        Stream.of("--stop-at-step", "2")).toArray(String[]::new));
+    assertEquals(0, first.exitCode(), first.err());
+    Path adapter = run.resolve("checkpoints/step-00000002/adapter_model.safetensors");
+    byte[] bytes = Files.readAllBytes(adapter);
+    bytes[bytes.length - 1] ^= 1;
+    Files.write(adapter, bytes);
+    Cli resumed = Cli.run("run", "--resume", run.toString());
+    assertEquals(2, resumed.exitCode(), resumed.err());
+    assertTrue(resumed.err().contains(adapter + ": does not match checkpoint step-00000002's manifest"),
+        resumed.err());
+  }
+
+  @Test
+  void lisaResumedAtAnIntervalBoundaryTrainsTheSameLayers() throws Exception {
+    assertResumeEqualsUninterrupted("sft-tiny", 2, "lisa={\"active_layers\": 1, \"interval\": 2}");
   }
 
   @Test

@@ -222,9 +222,19 @@ public final class ConfigFiles {
       } else if (value.isNull()) {
         throw source.error(where, "must not be null");
       } else {
-        complete(source, value, e.getValue().getType(), where);
+        complete(source, value, declaredType(e.getValue()), where);
       }
     }
+  }
+
+  /** The component's type; for {@code Optional<T>} (an {@link OptionalBlock}), {@code T}. */
+  private static Class<?> declaredType(RecordComponent c) {
+    if (c.getType() == java.util.Optional.class
+        && c.getGenericType() instanceof java.lang.reflect.ParameterizedType p
+        && p.getActualTypeArguments()[0] instanceof Class<?> content) {
+      return content;
+    }
+    return c.getType();
   }
 
   /**

@@ -4,17 +4,16 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.align4j.core.AtomicOutput;
 import dev.align4j.core.InvalidConfigException;
 import dev.align4j.experiments.api.Experiment;
 import dev.align4j.experiments.api.RunContext;
 import dev.align4j.experiments.data.ChatPrompt;
-import dev.align4j.core.AtomicOutput;
 import dev.align4j.experiments.train.TrainingConfig;
 import dev.align4j.losses.LossConfig;
 import dev.align4j.policies.generate.GenerationConfig;
 import dev.align4j.policies.llama.LlamaConfig;
 import dev.align4j.policies.llama.LlamaModel;
-import dev.align4j.policies.llama.LoadOptions;
 import dev.align4j.policies.text.ChatMessage;
 import dev.align4j.policies.text.GenerationPrompt;
 import dev.align4j.policies.text.Tokenizer;
@@ -51,6 +50,9 @@ public final class CdrExperiment implements Experiment<CdrExperiment.Config> {
    * @param loss the preference loss
    * @param training optimizer, schedule, batch sizes, checkpointing, seed (also the sampling seed)
    * @param referenceLogprobs as {@code dpo}'s: precomputed reference log-probs of the pairs ({@code []}: compute)
+   * @param device {@code cpu}, {@code gpu} or {@code gpu:N} for every model of the run (default cpu)
+   * @param dtype {@code fp32}, {@code bf16} or {@code fp16} (default fp32; bf16/fp16 only on a GPU)
+   * @param gradientCheckpointing recompute each decoder layer's activations in the backward pass (default false)
    */
   public record Config(
       @JsonProperty("model") Path model,
@@ -65,7 +67,10 @@ public final class CdrExperiment implements Experiment<CdrExperiment.Config> {
       @JsonProperty("epochs") int epochs,
       @JsonProperty("loss") LossConfig loss,
       @JsonProperty("training") TrainingConfig training,
-      @JsonProperty(value = "reference_logprobs", defaultValue = "[]") List<Path> referenceLogprobs) {
+      @JsonProperty(value = "reference_logprobs", defaultValue = "[]") List<Path> referenceLogprobs,
+      @JsonProperty(value = "device", defaultValue = "\"cpu\"") String device,
+      @JsonProperty(value = "dtype", defaultValue = "\"fp32\"") String dtype,
+      @JsonProperty(value = "gradient_checkpointing", defaultValue = "false") boolean gradientCheckpointing) {
     public Config {
       referenceLogprobs = List.copyOf(referenceLogprobs);
       Recipes.requireTemplate(chatTemplate);
@@ -73,9 +78,23 @@ public final class CdrExperiment implements Experiment<CdrExperiment.Config> {
       Recipes.atLeast("max_new_tokens", maxNewTokens, 1);
       Recipes.atLeast("max_length", maxLength, 2);
       Recipes.atLeast("epochs", epochs, 1);
+      ModelSetup.full(device, dtype, gradientCheckpointing);
       if (!(temperature > 0 && temperature <= 10)) {
         throw new InvalidConfigException("temperature", "must be in (0, 10], got " + temperature);
       }
+    }
+
+    /** Defaults for the optional fields: no precomputed reference, cpu, fp32, no gradient checkpointing. */
+    public Config(Path model, Path strongModel, Path weakModel, Path promptsFile, String chatTemplate,
+        int samplesPerPrompt, int maxNewTokens, double temperature, int maxLength, int epochs, LossConfig loss,
+        TrainingConfig training) {
+      this(model, strongModel, weakModel, promptsFile, chatTemplate, samplesPerPrompt, maxNewTokens, temperature,
+          maxLength, epochs, loss, training, List.of(), "cpu", "fp32", false);
+    }
+
+    /** The device, dtype and checkpointing fields as one {@link ModelSetup}. */
+    public ModelSetup setup() {
+      return ModelSetup.full(device, dtype, gradientCheckpointing);
     }
   }
 
@@ -97,6 +116,7 @@ public final class CdrExperiment implements Experiment<CdrExperiment.Config> {
   @Override
   public void validate(Config c) {
     LlamaConfig model = Recipes.requireModel("model", c.model());
+    c.setup().validate(model);
     Recipes.requireModel("strong_model", c.strongModel());
     Recipes.requireModel("weak_model", c.weakModel());
     Recipes.withinPositions("max_length", c.maxLength(), model);
@@ -111,14 +131,15 @@ public final class CdrExperiment implements Experiment<CdrExperiment.Config> {
       buildPairs(c, pairsFile, ctx);
     }
     DpoExperiment.train(name(), c.model(), pairsFile, c.chatTemplate(), c.maxLength(), c.epochs(), c.loss(),
-        c.training(), c.referenceLogprobs(), ctx);
+        c.training(), c.setup(), c.referenceLogprobs(), ctx);
   }
 
   private static void buildPairs(Config c, Path pairsFile, RunContext ctx) {
     List<ChatPrompt> source = ChatPrompt.readJsonl(c.promptsFile());
-    try (PolicyModel policy = PolicyModel.load(c.model(), c.model(), c.chatTemplate());
-        LlamaModel strong = LlamaModel.load(c.strongModel(), LoadOptions.cpu());
-        LlamaModel weak = LlamaModel.load(c.weakModel(), LoadOptions.cpu())) {
+    ModelSetup setup = c.setup();
+    try (PolicyModel policy = PolicyModel.load(c.model(), c.model(), c.chatTemplate(), setup.compute());
+        LlamaModel strong = setup.loadFrozen(c.strongModel());
+        LlamaModel weak = setup.loadFrozen(c.weakModel())) {
       List<Prompt<Prompt.NoReference>> prompts = new ArrayList<>();
       for (ChatPrompt p : source) {
         prompts.add(Prompt.unreferenced(p.id(), policy.encoder().encode(p.prompt(), GenerationPrompt.ADD).ids()));

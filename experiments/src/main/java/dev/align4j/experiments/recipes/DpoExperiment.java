@@ -1,8 +1,11 @@
 package dev.align4j.experiments.recipes;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.align4j.core.BadInputException;
 import dev.align4j.experiments.api.Experiment;
+import dev.align4j.experiments.api.OptionalBlock;
 import dev.align4j.experiments.api.RunContext;
 import dev.align4j.experiments.data.EncodedPair;
 import dev.align4j.experiments.data.Encoding;
@@ -11,6 +14,7 @@ import dev.align4j.experiments.run.Trainer;
 import dev.align4j.experiments.train.TrainingConfig;
 import dev.align4j.losses.LossConfig;
 import dev.align4j.losses.ReferenceBasedLoss;
+import dev.align4j.policies.llama.LlamaConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +39,11 @@ public final class DpoExperiment implements Experiment<DpoExperiment.Config> {
    * @param referenceLogprobs precomputed reference log-probs to read instead of computing them: output folders of
    *     {@code spark ref-logprobs} run on this train file with this model, template and max length ({@code []}:
    *     compute them, cached in {@code RUN_DIR/reference_logprobs/}); a folder holding another key is an error
+   * @param device {@code cpu}, {@code gpu} or {@code gpu:N} for every model of the run (default cpu)
+   * @param dtype {@code fp32}, {@code bf16} or {@code fp16} (default fp32; bf16/fp16 only on a GPU)
+   * @param gradientCheckpointing recompute each decoder layer's activations in the backward pass (default false)
+   * @param lora {@code "none"} (default: full fine-tuning) or LoRA adapters ({@link LoraSettings})
+   * @param lisa {@code "none"} (default) or LISA's layer sampling ({@link LisaSettings}); not with lora
    */
   public record Config(
       @JsonProperty("model") Path model,
@@ -44,12 +53,32 @@ public final class DpoExperiment implements Experiment<DpoExperiment.Config> {
       @JsonProperty("epochs") int epochs,
       @JsonProperty("loss") LossConfig loss,
       @JsonProperty("training") TrainingConfig training,
-      @JsonProperty(value = "reference_logprobs", defaultValue = "[]") List<Path> referenceLogprobs) {
+      @JsonProperty(value = "reference_logprobs", defaultValue = "[]") List<Path> referenceLogprobs,
+      @JsonProperty(value = "device", defaultValue = "\"cpu\"") String device,
+      @JsonProperty(value = "dtype", defaultValue = "\"fp32\"") String dtype,
+      @JsonProperty(value = "gradient_checkpointing", defaultValue = "false") boolean gradientCheckpointing,
+      @JsonProperty(value = "lora", defaultValue = "\"none\"") @JsonDeserialize(using = OptionalBlock.Reader.class)
+      @JsonSerialize(using = OptionalBlock.Writer.class) Optional<LoraSettings> lora,
+      @JsonProperty(value = "lisa", defaultValue = "\"none\"") @JsonDeserialize(using = OptionalBlock.Reader.class)
+      @JsonSerialize(using = OptionalBlock.Writer.class) Optional<LisaSettings> lisa) {
     public Config {
       Recipes.requireTemplate(chatTemplate);
       Recipes.atLeast("max_length", maxLength, 2);
       Recipes.atLeast("epochs", epochs, 1);
       referenceLogprobs = List.copyOf(referenceLogprobs);
+      ModelSetup.of(device, dtype, gradientCheckpointing, lora, lisa);
+    }
+
+    /** Defaults for the optional fields: no precomputed reference, cpu, fp32, no checkpointing, no LoRA, no LISA. */
+    public Config(Path model, Path trainFile, String chatTemplate, int maxLength, int epochs, LossConfig loss,
+        TrainingConfig training) {
+      this(model, trainFile, chatTemplate, maxLength, epochs, loss, training,
+          List.of(), "cpu", "fp32", false, Optional.empty(), Optional.empty());
+    }
+
+    /** The device, dtype, checkpointing, LoRA and LISA fields as one {@link ModelSetup}. */
+    public ModelSetup setup() {
+      return ModelSetup.of(device, dtype, gradientCheckpointing, lora, lisa);
     }
   }
 
@@ -70,25 +99,31 @@ public final class DpoExperiment implements Experiment<DpoExperiment.Config> {
 
   @Override
   public void validate(Config c) {
-    validatePreferences(c.model(), c.trainFile(), c.maxLength());
+    validatePreferences(c.model(), c.trainFile(), c.maxLength(), c.setup());
   }
 
-  /** The checks shared with {@code simpo}: the model folder, max_length within its positions, the pairs parse. */
-  static void validatePreferences(Path model, Path trainFile, int maxLength) {
-    Recipes.withinPositions("max_length", maxLength, Recipes.requireModel("model", model));
+  /**
+   * The checks shared with {@code simpo}: the model folder, the setup on this machine and model, max_length within
+   * its positions, the pairs parse.
+   */
+  static void validatePreferences(Path model, Path trainFile, int maxLength, ModelSetup setup) {
+    LlamaConfig config = Recipes.requireModel("model", model);
+    setup.validate(config);
+    Recipes.withinPositions("max_length", maxLength, config);
     Recipes.nonEmpty(trainFile, PreferenceExample.readJsonl(trainFile));
   }
 
   @Override
   public void run(Config c, RunContext ctx) throws Exception {
     train(name(), c.model(), c.trainFile(), c.chatTemplate(), c.maxLength(), c.epochs(), c.loss(), c.training(),
-        c.referenceLogprobs(), ctx);
+        c.setup(), c.referenceLogprobs(), ctx);
   }
 
   /** The DPO training run, shared with {@code simpo} and {@code cdr} (which only build the inputs differently). */
   static void train(String stage, Path model, Path trainFile, String template, int maxLength, int epochs,
-      LossConfig lossConfig, TrainingConfig t, List<Path> precomputedReference, RunContext ctx) throws Exception {
-    try (PolicyModel policy = PolicyModel.load(ctx.initialWeights(model), model, template)) {
+      LossConfig lossConfig, TrainingConfig t, ModelSetup setup, List<Path> precomputedReference, RunContext ctx)
+      throws Exception {
+    try (PolicyModel policy = setup.loadPolicy(ctx, model, template, t.seed())) {
       Encoding.Encoded<EncodedPair> pairs =
           Encoding.preferences(PreferenceExample.readJsonl(trainFile), policy.encoder(), maxLength);
       ctx.note(pairs.report().describe(trainFile.getFileName().toString(), maxLength));
@@ -105,13 +140,11 @@ public final class DpoExperiment implements Experiment<DpoExperiment.Config> {
 
       EpochPlanner planner = new EpochPlanner(pairs.examples().size(), t.effectiveBatchSize(),
           t.perDeviceBatchSize(), t.seed());
-      policy.trainable();
-      try (Trainer trainer = new Trainer(ctx, stage, policy.model().parameters(), t,
-          planner.totalSteps(epochs), dir -> policy.model().save(dir))) {
+      try (Trainer trainer = policy.trainer(ctx, stage, t, planner.totalSteps(epochs))) {
         Trainer.Outcome outcome =
             trainer.train(planner, new PreferenceLossStep(policy, pairs.examples(), reference, loss));
         if (outcome.finished()) {
-          ModelFolders.save(policy.model(), model, ctx.dir().resolve("final"));
+          policy.saveFinal(model, ctx.dir().resolve("final"));
         }
       }
     }

@@ -14,7 +14,7 @@ import java.util.List;
  * and the allowed range; sizes are checked against the model's {@code config.json} before anything is loaded).
  */
 final class Recipes {
-  /** Recipes train in fp32 on the CPU ({@link PolicyModel}). */
+  /** Estimates count fp32 elements: exact for fp32 runs, an upper bound for bf16/fp16 ones. */
   private static final int FP32_BYTES = 4;
 
   private Recipes() {}

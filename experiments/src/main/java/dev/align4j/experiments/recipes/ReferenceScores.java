@@ -11,7 +11,6 @@ import dev.align4j.policies.cache.ReferenceLogProbCache;
 import dev.align4j.policies.cache.ReferenceLogProbParts;
 import dev.align4j.policies.cache.ReferenceLogProbs;
 import dev.align4j.policies.llama.LlamaModel;
-import dev.align4j.policies.llama.LoadOptions;
 import dev.align4j.policies.score.BatchLogProbs;
 import dev.align4j.policies.score.TokenLogProbs;
 import dev.align4j.policies.text.TokenizedChat;
@@ -23,9 +22,12 @@ import java.util.function.Consumer;
 
 /**
  * Reference-model log-probs of every chosen and rejected completion, computed once before training (the reference
- * is the frozen starting policy) and cached on disk under a key of weights, data, tokenizer, template and max
- * length, so a resumed or repeated run reads them instead of recomputing. Entries precomputed by
- * {@code spark ref-logprobs} (part files under the same key) are read instead when the config points at them.
+ * is the frozen starting policy: under LoRA the policy's base with the adapters off, else the starting weights
+ * loaded once more with the policy's device and dtype, only on a cache miss) and cached on disk under a key of
+ * weights, data, tokenizer, template, max length and compute ({@code "<dtype>/<device>"}, e.g. {@code fp32/cpu} or
+ * {@code bf16/gpu}, as {@code ./align4j spark ref-logprobs} writes it), so a resumed or repeated run reads them
+ * instead of recomputing. Entries precomputed by {@code spark ref-logprobs} (part files under the same key) are
+ * read instead when the config points at them.
  *
  * @param chosen per pair: summed log-prob and token count of the chosen completion
  * @param rejected the same for the rejected completion
@@ -33,8 +35,9 @@ import java.util.function.Consumer;
 public record ReferenceScores(List<ReferenceLogProbs> chosen, List<ReferenceLogProbs> rejected) {
 
   /**
-   * Scores {@code pairs} with the reference weights in {@code weightsFolder} (loaded only on a cache miss) in
-   * batches of {@code batchSize}; {@code policy} supplies the tokenizer and template identities of the key.
+   * Scores {@code pairs} with the reference weights in {@code weightsFolder} ({@link PolicyModel#reference}, used
+   * only on a cache miss) in batches of {@code batchSize}; {@code policy} supplies the tokenizer and template
+   * identities and the compute of the key.
    */
   public static ReferenceScores compute(PolicyModel policy, Path weightsFolder, List<EncodedPair> pairs,
       int maxLength, int batchSize, Path cacheDir) {
@@ -56,7 +59,7 @@ public record ReferenceScores(List<ReferenceLogProbs> chosen, List<ReferenceLogP
     }
     CacheKey key = new CacheKey(new Digest().modelFolder(weightsFolder).hex(), data.hex(),
         policy.tokenizer().fingerprint(), policy.encoder().template().identity(), maxLength,
-        "fp32/cpu");
+        policy.compute().cacheCompute());
     List<ReferenceLogProbs> all;
     if (!precomputed.isEmpty()) {
       all = readPrecomputed(key, precomputed);
@@ -71,8 +74,8 @@ public record ReferenceScores(List<ReferenceLogProbs> chosen, List<ReferenceLogP
           sequences.add(p.chosen());
           sequences.add(p.rejected());
         }
-        try (LlamaModel reference = LlamaModel.load(weightsFolder, LoadOptions.cpu())) {
-          return score(reference, policy.padId(), sequences, batchSize);
+        try (ReferenceModel reference = policy.reference(weightsFolder)) {
+          return reference.apply(model -> score(model, policy.padId(), sequences, batchSize));
         }
       });
       note.accept("reference log-probs: " + (hit ? "cache hit, " : "computed ") + all.size() + " sequences"

@@ -1,11 +1,13 @@
 package dev.align4j.experiments.recipes;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.align4j.experiments.run.StepPlan;
 import dev.align4j.experiments.run.StepPlanner;
 import dev.align4j.experiments.train.RunRandom;
 import dev.align4j.experiments.train.TrainingConfig;
 import dev.align4j.policies.llama.LlamaModel;
+import dev.align4j.policies.score.TokenLogProbs;
 import dev.align4j.rollouts.PolicyGradientBatch;
 import dev.align4j.rollouts.Prompt;
 import dev.align4j.rollouts.RolloutResult;
@@ -21,17 +23,18 @@ import java.util.Optional;
  * the run's generator, and for each micro-batch of {@code per_device_batch_size} prompts samples and scores a
  * rollout (its sampling seed also drawn from the run's generator, so a resumed run samples the same). Each
  * micro-batch holds whole groups, so group advantages are exact. The rollout arrays live in a manager this
- * planner owns until the next update is planned.
+ * planner owns until the next update is planned. The reference's per-token log-probs (GRPO's KL term) are scored
+ * here, after the rollout, through the {@link ReferenceModel} (under LoRA: the policy's base with the adapters off).
  */
 public final class RolloutPlanner implements StepPlanner<PolicyGradientBatch>, AutoCloseable {
   private final LlamaModel policy;
-  private final Optional<LlamaModel> reference;
+  private final Optional<ReferenceModel> reference;
   private final RolloutStep<String> rollouts;
   private final List<Prompt<String>> prompts;
   private final TrainingConfig training;
   private NDManager current;
 
-  public RolloutPlanner(LlamaModel policy, Optional<LlamaModel> reference, RolloutStep<String> rollouts,
+  public RolloutPlanner(LlamaModel policy, Optional<ReferenceModel> reference, RolloutStep<String> rollouts,
       List<Prompt<String>> prompts, TrainingConfig training) {
     if (prompts.isEmpty()) {
       throw new IllegalArgumentException("train_file has no prompts");
@@ -58,8 +61,8 @@ public final class RolloutPlanner implements StepPlanner<PolicyGradientBatch>, A
       for (int i = from; i < Math.min(wanted, from + training.perDeviceBatchSize()); i++) {
         chunk.add(prompts.get(order[i]));
       }
-      RolloutResult r = rollouts.collect(policy, reference, chunk, rng.nextLong(), current);
-      r.batch().ifPresent(micro::add);
+      RolloutResult r = rollouts.collect(policy, Optional.empty(), chunk, rng.nextLong(), current);
+      r.batch().map(this::withReference).ifPresent(micro::add);
       for (Sample s : r.samples()) {
         rewards.add(s.reward());
         lengthSum += s.completionTokens().length;
@@ -76,6 +79,17 @@ public final class RolloutPlanner implements StepPlanner<PolicyGradientBatch>, A
     metrics.put("reward/std", Math.sqrt(var));
     metrics.put("completion_length", lengthSum / rewards.size());
     return new StepPlan<>(micro, (double) (step + 1) * wanted / prompts.size(), metrics);
+  }
+
+  /** The batch with the reference's per-token log-probs [B, T-1] (scored without gradient), when there is one. */
+  private PolicyGradientBatch withReference(PolicyGradientBatch b) {
+    if (reference.isEmpty()) {
+      return b;
+    }
+    NDArray ref = reference.get().apply(model ->
+        TokenLogProbs.compute(model, b.sequences(), current).perToken().stopGradient()); // [B, T-1]
+    return new PolicyGradientBatch(b.sequences(), b.completionMask(), b.oldLogProbs(), Optional.of(ref),
+        b.advantages());
   }
 
   @Override

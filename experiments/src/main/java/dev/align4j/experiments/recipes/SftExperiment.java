@@ -1,16 +1,21 @@
 package dev.align4j.experiments.recipes;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.align4j.core.BadInputException;
 import dev.align4j.experiments.api.Experiment;
+import dev.align4j.experiments.api.OptionalBlock;
 import dev.align4j.experiments.api.RunContext;
 import dev.align4j.experiments.data.Encoding;
 import dev.align4j.experiments.data.SftExample;
 import dev.align4j.experiments.run.Trainer;
 import dev.align4j.experiments.train.TrainingConfig;
+import dev.align4j.policies.llama.LlamaConfig;
 import dev.align4j.policies.text.TokenizedChat;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Supervised fine-tuning on chat data (the Tulu SFT recipe: tulu template, lr 5e-6, effective batch 128,
@@ -27,6 +32,11 @@ public final class SftExperiment implements Experiment<SftExperiment.Config> {
    * @param maxLength tokens kept per example, ≥ 2
    * @param epochs passes over the data, ≥ 1
    * @param training optimizer, schedule, batch sizes, checkpointing, seed
+   * @param device {@code cpu}, {@code gpu} or {@code gpu:N} for every model of the run (default cpu)
+   * @param dtype {@code fp32}, {@code bf16} or {@code fp16} (default fp32; bf16/fp16 only on a GPU)
+   * @param gradientCheckpointing recompute each decoder layer's activations in the backward pass (default false)
+   * @param lora {@code "none"} (default: full fine-tuning) or LoRA adapters ({@link LoraSettings})
+   * @param lisa {@code "none"} (default) or LISA's layer sampling ({@link LisaSettings}); not with lora
    */
   public record Config(
       @JsonProperty("model") Path model,
@@ -34,11 +44,31 @@ public final class SftExperiment implements Experiment<SftExperiment.Config> {
       @JsonProperty("chat_template") String chatTemplate,
       @JsonProperty("max_length") int maxLength,
       @JsonProperty("epochs") int epochs,
-      @JsonProperty("training") TrainingConfig training) {
+      @JsonProperty("training") TrainingConfig training,
+      @JsonProperty(value = "device", defaultValue = "\"cpu\"") String device,
+      @JsonProperty(value = "dtype", defaultValue = "\"fp32\"") String dtype,
+      @JsonProperty(value = "gradient_checkpointing", defaultValue = "false") boolean gradientCheckpointing,
+      @JsonProperty(value = "lora", defaultValue = "\"none\"") @JsonDeserialize(using = OptionalBlock.Reader.class)
+      @JsonSerialize(using = OptionalBlock.Writer.class) Optional<LoraSettings> lora,
+      @JsonProperty(value = "lisa", defaultValue = "\"none\"") @JsonDeserialize(using = OptionalBlock.Reader.class)
+      @JsonSerialize(using = OptionalBlock.Writer.class) Optional<LisaSettings> lisa) {
     public Config {
       Recipes.requireTemplate(chatTemplate);
       Recipes.atLeast("max_length", maxLength, 2);
       Recipes.atLeast("epochs", epochs, 1);
+      ModelSetup.of(device, dtype, gradientCheckpointing, lora, lisa);
+    }
+
+    /** Defaults for the model fields: cpu, fp32, no gradient checkpointing, no LoRA, no LISA. */
+    public Config(Path model, Path trainFile, String chatTemplate, int maxLength, int epochs,
+        TrainingConfig training) {
+      this(model, trainFile, chatTemplate, maxLength, epochs, training, "cpu", "fp32", false, Optional.empty(),
+          Optional.empty());
+    }
+
+    /** The device, dtype, checkpointing, LoRA and LISA fields as one {@link ModelSetup}. */
+    public ModelSetup setup() {
+      return ModelSetup.of(device, dtype, gradientCheckpointing, lora, lisa);
     }
   }
 
@@ -59,13 +89,16 @@ public final class SftExperiment implements Experiment<SftExperiment.Config> {
 
   @Override
   public void validate(Config c) {
-    Recipes.withinPositions("max_length", c.maxLength(), Recipes.requireModel("model", c.model()));
+    LlamaConfig model = Recipes.requireModel("model", c.model());
+    c.setup().validate(model);
+    Recipes.withinPositions("max_length", c.maxLength(), model);
     Recipes.nonEmpty(c.trainFile(), SftExample.readJsonl(c.trainFile()));
   }
 
   @Override
   public void run(Config c, RunContext ctx) throws Exception {
-    try (PolicyModel policy = PolicyModel.load(ctx.initialWeights(c.model()), c.model(), c.chatTemplate())) {
+    TrainingConfig t = c.training();
+    try (PolicyModel policy = c.setup().loadPolicy(ctx, c.model(), c.chatTemplate(), t.seed())) {
       Encoding.Encoded<TokenizedChat> data =
           Encoding.sft(SftExample.readJsonl(c.trainFile()), policy.encoder(), c.maxLength());
       ctx.note(data.report().describe(c.trainFile().getFileName().toString(), c.maxLength()));
@@ -74,15 +107,12 @@ public final class SftExperiment implements Experiment<SftExperiment.Config> {
             + c.maxLength() + ": " + data.report().describe(c.trainFile().getFileName().toString(), c.maxLength()));
       }
 
-      TrainingConfig t = c.training();
       EpochPlanner planner = new EpochPlanner(data.examples().size(), t.effectiveBatchSize(),
           t.perDeviceBatchSize(), t.seed());
-      policy.trainable();
-      try (Trainer trainer = new Trainer(ctx, "sft", policy.model().parameters(), t,
-          planner.totalSteps(c.epochs()), dir -> policy.model().save(dir))) {
+      try (Trainer trainer = policy.trainer(ctx, "sft", t, planner.totalSteps(c.epochs()))) {
         Trainer.Outcome outcome = trainer.train(planner, new SftLoss(policy, data.examples()));
         if (outcome.finished()) {
-          ModelFolders.save(policy.model(), c.model(), ctx.dir().resolve("final"));
+          policy.saveFinal(c.model(), ctx.dir().resolve("final"));
         }
       }
     }

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.jsontype.TypeDeserializer;
 import dev.align4j.core.InvalidConfigException;
 import dev.align4j.experiments.api.Experiment;
+import dev.align4j.experiments.api.OptionalBlock;
 import dev.align4j.experiments.api.RunContext;
 import dev.align4j.experiments.train.TrainingConfig;
 import dev.align4j.losses.LossConfig;
@@ -17,6 +19,7 @@ import dev.align4j.losses.SimPoConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * SimPO (Meng et al., arXiv:2405.14734), reference-free: {@code L = −log σ(β/|y_w|·log π(y_w) −
@@ -61,6 +64,11 @@ public final class SimpoExperiment implements Experiment<SimpoExperiment.Config>
    * @param epochs passes over the data, ≥ 1
    * @param loss {@code "v0.1"}, {@code "v0.2"} or a reference-free loss config
    * @param training optimizer, schedule, batch sizes, checkpointing, seed (the presets use lr 1e-6)
+   * @param device {@code cpu}, {@code gpu} or {@code gpu:N} for every model of the run (default cpu)
+   * @param dtype {@code fp32}, {@code bf16} or {@code fp16} (default fp32; bf16/fp16 only on a GPU)
+   * @param gradientCheckpointing recompute each decoder layer's activations in the backward pass (default false)
+   * @param lora {@code "none"} (default: full fine-tuning) or LoRA adapters ({@link LoraSettings})
+   * @param lisa {@code "none"} (default) or LISA's layer sampling ({@link LisaSettings}); not with lora
    */
   public record Config(
       @JsonProperty("model") Path model,
@@ -69,15 +77,35 @@ public final class SimpoExperiment implements Experiment<SimpoExperiment.Config>
       @JsonProperty("max_length") int maxLength,
       @JsonProperty("epochs") int epochs,
       @JsonProperty("loss") @JsonDeserialize(using = PresetOrLoss.class) LossConfig loss,
-      @JsonProperty("training") TrainingConfig training) {
+      @JsonProperty("training") TrainingConfig training,
+      @JsonProperty(value = "device", defaultValue = "\"cpu\"") String device,
+      @JsonProperty(value = "dtype", defaultValue = "\"fp32\"") String dtype,
+      @JsonProperty(value = "gradient_checkpointing", defaultValue = "false") boolean gradientCheckpointing,
+      @JsonProperty(value = "lora", defaultValue = "\"none\"") @JsonDeserialize(using = OptionalBlock.Reader.class)
+      @JsonSerialize(using = OptionalBlock.Writer.class) Optional<LoraSettings> lora,
+      @JsonProperty(value = "lisa", defaultValue = "\"none\"") @JsonDeserialize(using = OptionalBlock.Reader.class)
+      @JsonSerialize(using = OptionalBlock.Writer.class) Optional<LisaSettings> lisa) {
     public Config {
       Recipes.requireTemplate(chatTemplate);
       Recipes.atLeast("max_length", maxLength, 2);
       Recipes.atLeast("epochs", epochs, 1);
+      ModelSetup.of(device, dtype, gradientCheckpointing, lora, lisa);
       if (loss.create() instanceof ReferenceBasedLoss) {
         throw new InvalidConfigException("loss", "must be reference-free in simpo (the dpo experiment takes "
             + "reference-based losses)");
       }
+    }
+
+    /** Defaults for the model fields: cpu, fp32, no gradient checkpointing, no LoRA, no LISA. */
+    public Config(Path model, Path trainFile, String chatTemplate, int maxLength, int epochs, LossConfig loss,
+        TrainingConfig training) {
+      this(model, trainFile, chatTemplate, maxLength, epochs, loss, training,
+          "cpu", "fp32", false, Optional.empty(), Optional.empty());
+    }
+
+    /** The device, dtype, checkpointing, LoRA and LISA fields as one {@link ModelSetup}. */
+    public ModelSetup setup() {
+      return ModelSetup.of(device, dtype, gradientCheckpointing, lora, lisa);
     }
   }
 
@@ -121,12 +149,12 @@ public final class SimpoExperiment implements Experiment<SimpoExperiment.Config>
 
   @Override
   public void validate(Config c) {
-    DpoExperiment.validatePreferences(c.model(), c.trainFile(), c.maxLength());
+    DpoExperiment.validatePreferences(c.model(), c.trainFile(), c.maxLength(), c.setup());
   }
 
   @Override
   public void run(Config c, RunContext ctx) throws Exception {
     DpoExperiment.train(name(), c.model(), c.trainFile(), c.chatTemplate(), c.maxLength(), c.epochs(), c.loss(),
-        c.training(), List.of(), ctx);
+        c.training(), c.setup(), List.of(), ctx);
   }
 }

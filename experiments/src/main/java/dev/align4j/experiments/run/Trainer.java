@@ -1,5 +1,6 @@
 package dev.align4j.experiments.run;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.align4j.core.BadInputException;
@@ -21,7 +22,9 @@ import java.util.Map;
  * The loop every training experiment shares: for each update s = start … N−1, plan it, run it
  * ({@link TrainStep}: accumulate, clip, AdamW), log a {@code metrics.jsonl} line, show progress, and every
  * {@code save_steps} updates write a checkpoint (model in HF layout, optimizer, RNG state, position). Resuming
- * restores all of that from the run's newest checkpoint, so the continued run equals an uninterrupted one. An
+ * restores all of that from the run's newest checkpoint, so the continued run equals an uninterrupted one (torch's
+ * generator, which only dropout draws from, is seeded before each update from the run seed and the update's
+ * number, so dropout masks are those of the uninterrupted run too). An
  * update whose loss or gradient norm is not finite is not applied; it stops the run with a
  * {@link BadInputException} naming the update and the metric, unless {@code training.skip_nonfinite_steps} is set.
  */
@@ -34,6 +37,7 @@ public final class Trainer implements AutoCloseable {
   private final TrainingConfig config;
   private final long totalSteps;
   private final CheckpointStore.Contents modelWriter;
+  private final UpdateHook hook;
   private final NDManager manager;
   private final AdamW optimizer;
   private final RunRandom rng;
@@ -49,6 +53,20 @@ public final class Trainer implements AutoCloseable {
    */
   public Trainer(RunContext context, String stage, Map<String, NDArray> parameters, TrainingConfig config,
       long totalSteps, CheckpointStore.Contents modelWriter) {
+    this(context, stage, parameters, config, totalSteps, modelWriter, UpdateHook.NONE);
+  }
+
+  /**
+   * As {@link #Trainer(RunContext, String, Map, TrainingConfig, long, CheckpointStore.Contents)}, with {@code hook}
+   * called around every update (LoRA's training mode, LISA's layer choice).
+   *
+   * @param parameters every weight the optimizer may update, updated in place; those without a gradient at an
+   *     update (frozen by the hook) are left alone
+   * @param modelWriter writes what a checkpoint holds of the model: HF layout ({@code model::save}) or a LoRA
+   *     adapter folder
+   */
+  public Trainer(RunContext context, String stage, Map<String, NDArray> parameters, TrainingConfig config,
+      long totalSteps, CheckpointStore.Contents modelWriter, UpdateHook hook) {
     if (totalSteps < 1) {
       throw new IllegalArgumentException("the run has no update to make (total steps " + totalSteps
           + "): add data or lower the batch size");
@@ -59,6 +77,7 @@ public final class Trainer implements AutoCloseable {
     this.config = config;
     this.totalSteps = totalSteps;
     this.modelWriter = modelWriter;
+    this.hook = hook;
     this.manager = parameters.values().iterator().next().getManager().newSubManager();
     this.optimizer = new AdamW(config.optimizer(), manager);
     this.checkpoints = new CheckpointStore(context.dir().resolve("checkpoints"), config.keepCheckpoints());
@@ -89,7 +108,10 @@ public final class Trainer implements AutoCloseable {
       while (step < stop) {
         StepPlan<B> plan = planner.plan(step, rng);
         double lr = config.learningRate() * config.schedule().multiplier(step, totalSteps);
+        hook.beforeUpdate(step, optimizer);
+        Engine.getInstance().setRandomSeed(torchSeed(config.seed(), step));
         StepResult r = trainStep.run(plan.microBatches(), lr, loss);
+        hook.afterUpdate(step);
         step++;
         Map<String, Double> row = row(step, plan, r);
         if (!r.applied()) {
@@ -113,6 +135,14 @@ public final class Trainer implements AutoCloseable {
     }
     Plots.write(context.dir().resolve("plots"), stage, metrics.rows());
     return new Outcome(step, step == totalSteps, metrics.rows());
+  }
+
+  /** A seed for torch's generator at update {@code step}: SplitMix64 of (seed, step), as a non-negative int. */
+  static int torchSeed(long seed, long step) {
+    long z = seed + (step + 1) * 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return (int) ((z ^ (z >>> 31)) >>> 33);
   }
 
   private static Map<String, Double> row(long step, StepPlan<?> plan, StepResult r) {

@@ -11,9 +11,14 @@
  *   provenance.json        config/data hashes, seed, versions, git commit, machine, start/end, overrides, resumes
  *   metrics.jsonl          one line per optimizer update: step, epoch, lr, loss, grad_norm, TRL metric names
  *   plots/*.png            the main curves
- *   checkpoints/step-N/    config.json + model.safetensors (HF layout), optimizer.bin, trainer_state.json
- *                          (with the count and SHA-256 of the metrics lines so far), manifest.json (written last)
- *   final/                 the trained model (HF layout)
+ *   checkpoints/step-N/    config.json + model.safetensors (HF layout), or under LoRA adapter_config.json +
+ *                          adapter_model.safetensors (PEFT layout); optimizer.bin, trainer_state.json (with the
+ *                          count and SHA-256 of the metrics lines so far), manifest.json (written last, over every
+ *                          other file)
+ *   final/                 the trained model (HF layout), or under LoRA the adapter folder ({@code ./align4j merge}
+ *                          folds it into a full model folder)
  * </pre>
+ *
+ * An {@link dev.align4j.experiments.run.UpdateHook} runs around every update (LoRA's dropout mode, LISA's layers).
  */
 package dev.align4j.experiments.run;

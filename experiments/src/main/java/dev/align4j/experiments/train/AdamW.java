@@ -24,15 +24,18 @@ import java.util.Map;
  *   p ← p − (lr / (1 − β1^t)) · m / (sqrt(v) / sqrt(1 − β2^t) + ε)
  * </pre>
  *
- * The moments live in a manager owned by the optimizer; {@link #step} updates parameters in place and zeroes
- * their gradients, so gradients of the next step start from zero. State (t, m, v) is saved and restored exactly
- * for resumed runs.
+ * As in PyTorch, t counts the updates of that parameter (its own {@code state["step"]}): a parameter without a
+ * gradient (frozen) is skipped and its t does not advance, and a parameter whose state was dropped
+ * ({@link #forget}, LISA's layer switch) starts again from m = v = 0, t = 0. The moments live in a manager owned by
+ * the optimizer; {@link #step} updates parameters in place and zeroes their gradients, so gradients of the next
+ * step start from zero. State (t, m, v per parameter) is saved and restored exactly for resumed runs.
  */
 public final class AdamW implements AutoCloseable {
   private final AdamWConfig config;
   private final NDManager stateManager;
   private final Map<String, NDArray> firstMoment = new LinkedHashMap<>();
   private final Map<String, NDArray> secondMoment = new LinkedHashMap<>();
+  private final Map<String, Long> parameterSteps = new LinkedHashMap<>();
   private long step;
 
   /** An optimizer whose moment arrays are created under a child of {@code parent}. */
@@ -44,6 +47,31 @@ public final class AdamW implements AutoCloseable {
   /** Number of updates taken so far. */
   public long stepCount() {
     return step;
+  }
+
+  /** The names of the parameters the optimizer holds state (m, v, t) for, in the order they were first updated. */
+  public java.util.Set<String> stateNames() {
+    return java.util.Collections.unmodifiableSet(firstMoment.keySet());
+  }
+
+  /**
+   * Drops the state of every parameter whose name matches {@code which} and frees its moments: the next update of
+   * such a parameter starts from m = v = 0, t = 0, as in a freshly created PyTorch optimizer. Returns how many
+   * parameters' state was dropped.
+   */
+  public int forget(java.util.function.Predicate<String> which) {
+    int dropped = 0;
+    for (var it = firstMoment.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (which.test(e.getKey())) {
+        e.getValue().close();
+        secondMoment.remove(e.getKey()).close();
+        parameterSteps.remove(e.getKey());
+        it.remove();
+        dropped++;
+      }
+    }
+    return dropped;
   }
 
   /** Applies one update with learning rate {@code lr} to every parameter, then zeroes the gradients. */
@@ -59,18 +87,15 @@ public final class AdamW implements AutoCloseable {
     step++;
     double b1 = config.beta1();
     double b2 = config.beta2();
-    double bias1 = 1 - Math.pow(b1, step);
-    double sqrtBias2 = Math.sqrt(1 - Math.pow(b2, step));
     // no graph, as torch.optim's step runs under no_grad: libtorch's grad mode is per thread and on by default, and
     // DJL turns it off only on the thread that started the engine; with it on, torch refuses the in-place update of
     // a weight that requires grad
     try (Autograd.GradMode off = Autograd.noGrad()) {
-      update(parameters, lr, gradScale, b1, b2, bias1, sqrtBias2);
+      update(parameters, lr, gradScale, b1, b2);
     }
   }
 
-  private void update(Map<String, NDArray> parameters, double lr, double gradScale, double b1, double b2,
-      double bias1, double sqrtBias2) {
+  private void update(Map<String, NDArray> parameters, double lr, double gradScale, double b1, double b2) {
     for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
       NDArray p = e.getValue();
       if (!p.hasGradient()) {
@@ -78,6 +103,9 @@ public final class AdamW implements AutoCloseable {
       }
       NDArray m = firstMoment.computeIfAbsent(e.getKey(), k -> newZeros(p));
       NDArray v = secondMoment.computeIfAbsent(e.getKey(), k -> newZeros(p));
+      long t = parameterSteps.merge(e.getKey(), 1L, Long::sum);
+      double bias1 = 1 - Math.pow(b1, t);
+      double sqrtBias2 = Math.sqrt(1 - Math.pow(b2, t));
       try (NDManager scope = stateManager.newSubManager()) {
         NDArray grad = p.getGradient();
         scope.attachAll(grad); // a handle onto p.grad; closing it keeps the gradient tensor
@@ -99,29 +127,48 @@ public final class AdamW implements AutoCloseable {
     return stateManager.zeros(like.getShape(), like.getDataType(), like.getDevice());
   }
 
-  /** Writes t and the moments (exact float values) to {@code file}. */
+  /**
+   * Writes the update count and, per parameter, the moments (exact float values) and its own t: an 8-byte
+   * big-endian update count, then a DJL {@code NDList} of arrays named {@code m:<name>}, {@code v:<name>} and
+   * {@code t:<name>} (int64 [1]).
+   */
   public void save(Path file) throws IOException {
-    NDList list = new NDList();
-    for (String name : firstMoment.keySet()) {
-      list.add(named(firstMoment.get(name), "m:" + name));
-      list.add(named(secondMoment.get(name), "v:" + name));
-    }
-    try (OutputStream out = Files.newOutputStream(file)) {
-      out.write(java.nio.ByteBuffer.allocate(Long.BYTES).putLong(step).array());
-      list.encode(out);
+    try (NDManager scope = stateManager.newSubManager()) {
+      NDList list = new NDList();
+      for (String name : firstMoment.keySet()) {
+        list.add(named(firstMoment.get(name), "m:" + name));
+        list.add(named(secondMoment.get(name), "v:" + name));
+        list.add(named(scope.create(new long[] {parameterSteps.get(name)}), "t:" + name));
+      }
+      try (OutputStream out = Files.newOutputStream(file)) {
+        out.write(java.nio.ByteBuffer.allocate(Long.BYTES).putLong(step).array());
+        list.encode(out);
+      }
     }
   }
 
-  /** Restores what {@link #save} wrote; replaces any current state. */
+  /**
+   * Restores what {@link #save} wrote; replaces any current state. A file without {@code t:} entries (written
+   * before per-parameter counts existed) gives every parameter t = the update count, which is what it was.
+   */
   public void load(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
       step = java.nio.ByteBuffer.wrap(in.readNBytes(Long.BYTES)).getLong();
       NDList list = NDList.decode(stateManager, in);
-      firstMoment.clear();
-      secondMoment.clear();
+      forget(name -> true);
+      Map<String, Long> counts = new LinkedHashMap<>();
       for (NDArray a : list) {
         String name = a.getName();
-        (name.startsWith("m:") ? firstMoment : secondMoment).put(name.substring(2), a);
+        String param = name.substring(2);
+        if (name.startsWith("t:")) {
+          counts.put(param, a.toLongArray()[0]);
+          a.close();
+        } else {
+          (name.startsWith("m:") ? firstMoment : secondMoment).put(param, a);
+        }
+      }
+      for (String name : firstMoment.keySet()) {
+        parameterSteps.put(name, counts.getOrDefault(name, step));
       }
     }
   }

@@ -326,7 +326,8 @@ public final class LlamaModel implements AutoCloseable {
    * graph kept by autograd as usual. With it, the decoder layers run without a graph, keeping only each layer's
    * input [B, T, hidden], and the backward pass recomputes one layer at a time. Either way torch's generator is
    * reseeded before each layer from seeds drawn at the start, so dropout inside a layer (LoRA) draws the same mask
-   * when the layer is recomputed, and both ways give the same gradients.
+   * when the layer is recomputed, and both ways give the same gradients; both ways also leave the generator in the
+   * same state after the backward pass, so consecutive micro-batches draw the same masks too.
    *
    * <p>Call it with recording on (inside a {@code GradientCollector}); every array is attached to the manager of
    * {@code tokens}.
@@ -368,7 +369,6 @@ public final class LlamaModel implements AutoCloseable {
     return new ForwardPass(hidden, (output, gradient) -> {
       Autograd.backward(output, gradient);
       NDArray g = top.getGradient(); // [B, T, hidden]: dL/d(input of the final norm)
-      long resume = TorchRandom.draw(m, 1)[0];
       for (int i = layers.size() - 1; i >= 0; i--) {
         try (NDManager layerScope = m.newSubManager()) {
           NDArray x = inputs[i];
@@ -384,7 +384,10 @@ public final class LlamaModel implements AutoCloseable {
         }
         inputs[i + 1].close();
       }
-      TorchRandom.seed(resume);
+      // leave the generator as the plain path leaves it (seeded with seeds[L], nothing drawn since), so that the
+      // next micro-batch draws the same layer seeds either way; exact as long as nothing between this forward pass
+      // and its backward pass draws random numbers (no loss does)
+      TorchRandom.seed(seeds[layers.size()]);
       if (embeddingTrains) {
         Autograd.backward(in.embedded(), g);
       }

@@ -78,6 +78,14 @@ public record LoadOptions(ComputeDevice device, ComputeDtype dtype, int gpuIndex
     return dtype.name().toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * The compute part of a reference log-prob cache key ({@code CacheKey.compute}): {@code "<dtype>/<cpu|gpu>"}, e.g.
+   * {@code fp32/cpu} or {@code bf16/gpu}. Training runs and {@code spark ref-logprobs} write the same key.
+   */
+  public String cacheCompute() {
+    return dtypeName() + "/" + device.name().toLowerCase(Locale.ROOT);
+  }
+
   /** The DJL device, checking that the GPU asked for is visible (never a silent fallback to the CPU). */
   public Device djlDevice() {
     if (device == ComputeDevice.CPU) {

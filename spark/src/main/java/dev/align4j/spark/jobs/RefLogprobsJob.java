@@ -194,7 +194,7 @@ public record RefLogprobsJob(String input, String output, OutputDataset.Format f
       }
       long sequences = pairs * per;
       int keyMax = text ? maxLen : maxLength.orElse((int) Math.max(1, checked.maxSize()));
-      String compute = dtype.name().toLowerCase(Locale.ROOT) + "/" + device.name().toLowerCase(Locale.ROOT);
+      String compute = new LoadOptions(device, dtype).cacheCompute(); // the training run's key, by one rule
       CacheKey key = new CacheKey(new Digest().modelFolder(model).hex(), data.hex(), tokenizerId, templateId, keyMax,
           compute);
 
