@@ -19,8 +19,9 @@ import java.util.Map;
 /**
  * The loop every training experiment shares: for each update s = start … N−1, plan it, run it
  * ({@link TrainStep}: accumulate, clip, AdamW), log a {@code metrics.jsonl} line, show progress, and every
- * {@code save_steps} updates write a checkpoint (model in HF layout, optimizer, RNG state, position). Resuming
- * restores all of that from the run's newest checkpoint, so the continued run equals an uninterrupted one.
+ * {@code save_steps} updates write a checkpoint (model in HF layout, optimizer, RNG state, position, and the
+ * planner's own state, e.g. a rollout batch still being reused). Resuming restores all of that from the run's newest
+ * checkpoint, so the continued run equals an uninterrupted one.
  */
 public final class Trainer implements AutoCloseable {
   private static final String OPTIMIZER_FILE = "optimizer.bin";
@@ -78,6 +79,7 @@ public final class Trainer implements AutoCloseable {
     TrainStep trainStep = new TrainStep(parameters, optimizer, config.maxGradNorm(), manager);
     long stop = Math.min(totalSteps, context.stopAtStep().orElse(totalSteps));
     long step = startStep;
+    context.resumeCheckpoint().ifPresent(checkpoint -> restorePlanner(planner, checkpoint));
     try (Progress progress = Progress.open(stage, totalSteps, startStep, context.err())) {
       while (step < stop) {
         StepPlan<B> plan = planner.plan(step, rng);
@@ -87,7 +89,7 @@ public final class Trainer implements AutoCloseable {
         metrics.append(row(step, plan, r));
         progress.update(step, String.format("loss %.4f", r.loss()));
         if (step % config.saveSteps() == 0 || step == stop) {
-          saveCheckpoint(step);
+          saveCheckpoint(step, planner);
         }
       }
     }
@@ -107,13 +109,22 @@ public final class Trainer implements AutoCloseable {
     return row;
   }
 
-  private void saveCheckpoint(long step) {
+  private void saveCheckpoint(long step, StepPlanner<?> planner) {
     TrainerState state = new TrainerState(step, totalSteps, rng.state(), metrics.lines());
     checkpoints.save(state, dir -> {
       modelWriter.writeTo(dir);
       optimizer.save(dir.resolve(OPTIMIZER_FILE));
+      planner.save(dir, step);
     });
     Plots.write(context.dir().resolve("plots"), stage, metrics.rows());
+  }
+
+  private static void restorePlanner(StepPlanner<?> planner, Path checkpoint) {
+    try {
+      planner.restore(checkpoint);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the planner state of " + checkpoint, e);
+    }
   }
 
   private void loadOptimizer(Path checkpoint) {

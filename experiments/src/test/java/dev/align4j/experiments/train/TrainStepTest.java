@@ -35,7 +35,14 @@ class TrainStepTest {
       for (int k = 0; k < microBatches; k++) {
         micro.add(new int[] {k * per, (k + 1) * per});
       }
-      StepResult r = step.run(micro, 1e-2, (scope, range) -> {
+      StepResult r = step.run(micro, 1e-2, new MicroBatchLoss<int[]>() {
+        @Override
+        public double weight(int[] range) {
+          return range[1] - range[0];
+        }
+
+        @Override
+        public MicroBatchResult compute(NDManager scope, int[] range) {
         int n = range[1] - range[0];
         float[] flat = new float[n * DIM];
         float[] labels = new float[n];
@@ -48,6 +55,7 @@ class TrainStepTest {
         // binary cross-entropy with logits, mean over the micro-batch
         NDArray loss = logits.exp().add(1).log().sub(logits.mul(yy)).mean();
         return new MicroBatchResult(loss, n, Map.of("label_mean", (double) yy.mean().getFloat()));
+        }
       });
       assertEquals(r.metrics().get("label_mean"), mean(y), 1e-6, "metrics are size-weighted means");
       return w.toFloatArray();

@@ -12,7 +12,8 @@ import dev.align4j.policies.llama.LlamaModel;
 /**
  * Computes {@link BatchLogProbs} for a padded batch: one forward pass to the final hidden states, then only the
  * rows that predict a scored token go through the LM head, {@code chunkRows} rows at a time:
- * {@code logp = log_softmax(h W_lm^T)[target]}. At most one [chunkRows, vocab] logits/log-softmax pair is live in
+ * {@code logp = log_softmax(h W_lm^T / τ)[target]} (τ = 1 unless {@link ScoreOptions} says otherwise, which can
+ * also ask for the per-token entropy). At most one [chunkRows, vocab] logits/log-softmax pair is live in
  * inference (a 128k vocabulary at 2k tokens fits). Under autograd, torch keeps each chunk's log-softmax output for
  * the backward pass, so training memory grows with the number of scored tokens times vocab.
  *
@@ -35,9 +36,15 @@ public final class TokenLogProbs {
    * closes after the step.
    */
   public static BatchLogProbs compute(LlamaModel model, SequenceBatch batch, NDManager manager, int chunkRows) {
-    if (chunkRows < 1) {
-      throw new IllegalArgumentException("chunkRows must be >= 1, got " + chunkRows);
-    }
+    return score(model, batch, manager, new ScoreOptions(chunkRows, 1.0, ScoreOptions.Entropy.NONE)).logProbs();
+  }
+
+  /**
+   * Scores {@code batch} with the logits divided by {@code options.temperature()} and, when asked, the per-token
+   * entropy of that distribution ({@link LogitScores}); every array is attached to {@code manager}.
+   */
+  public static TokenScores score(LlamaModel model, SequenceBatch batch, NDManager manager, ScoreOptions options) {
+    int chunkRows = options.chunkRows();
     int vocab = model.config().vocabSize();
     int b = batch.batchSize();
     int t = batch.length();
@@ -75,32 +82,45 @@ public final class TokenLogProbs {
     long h = hidden.getShape().get(2);
     NDArray predicting = hidden.get(":, :-1, :").reshape(new Shape((long) b * (t - 1), h));
     NDArray values;
+    NDArray entropies = null;
+    boolean withEntropy = options.entropy() != ScoreOptions.Entropy.NONE;
     if (scoredRows.length == 0) {
       values = manager.zeros(new Shape(1)).toDevice(hidden.getDevice(), false);
+      entropies = withEntropy ? values : null;
     } else {
       NDArray rows = manager.create(scoredRows).toDevice(hidden.getDevice(), false);
       NDArray selected = rows.getNDArrayInternal().embedding(rows, predicting, SparseFormat.DENSE)
           .singletonOrThrow();
       NDList parts = new NDList();
+      NDList entropyParts = new NDList();
       parts.add(selected.zerosLike().get(":1, 0")); // slot 0: the value of unscored positions
+      entropyParts.add(parts.get(0));
       for (int start = 0; start < scoredRows.length; start += chunkRows) {
         int end = Math.min(scoredRows.length, start + chunkRows);
         NDArray tgt = manager.create(java.util.Arrays.copyOfRange(targets, start, end))
             .toDevice(hidden.getDevice(), false).reshape(end - start, 1);
-        try (NDArray logits = model.logits(selected.get("{}:{}", start, end));
-            NDArray logp = logits.logSoftmax(-1)) {
-          parts.add(logp.gather(tgt, 1).reshape(end - start));
+        try (NDArray logits = model.logits(selected.get("{}:{}", start, end))) { // [rows, vocab]
+          LogitScores.Result r = LogitScores.of(logits, tgt, options.temperature(), options.entropy());
+          parts.add(r.logProbs()); // [rows]
+          r.entropy().ifPresent(entropyParts::add); // [rows]
         }
       }
       values = NDArrays.concat(parts, 0);
+      entropies = withEntropy ? NDArrays.concat(entropyParts, 0) : null;
     }
     NDArray slots = manager.create(slot).toDevice(hidden.getDevice(), false);
-    NDArray perToken = slots.getNDArrayInternal()
-        .embedding(slots, values.reshape(-1, 1), SparseFormat.DENSE).singletonOrThrow()
-        .reshape(b, t - 1);
+    NDArray perToken = scatter(slots, values, b, t); // [B, T-1]
     NDArray sums = perToken.sum(new int[] {1});
     NDArray countArr = manager.create(counts).toDevice(hidden.getDevice(), false);
-    return new BatchLogProbs(perToken, sums, countArr);
+    java.util.Optional<NDArray> entropy = java.util.Optional.ofNullable(entropies).map(e -> scatter(slots, e, b, t));
+    return new TokenScores(new BatchLogProbs(perToken, sums, countArr), entropy);
+  }
+
+  /** {@code values[slot[r]]} for each flat row r, as {@code [B, T-1]} (an embedding lookup: differentiable). */
+  private static NDArray scatter(NDArray slots, NDArray values, int b, int t) {
+    return slots.getNDArrayInternal()
+        .embedding(slots, values.reshape(-1, 1), SparseFormat.DENSE).singletonOrThrow()
+        .reshape(b, t - 1);
   }
 
   /** Padding ids may be anything (e.g. -100); replace them with 0 so the embedding lookup stays in range. */
