@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.align4j.experiments.Cli;
+import dev.align4j.experiments.ConfigVariant;
+import dev.align4j.experiments.TinyModels;
 import dev.align4j.policies.llama.LlamaModel;
 import dev.align4j.policies.llama.LoadOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A run interrupted at update k and resumed equals the uninterrupted run: same metrics, same weights. */
@@ -18,10 +22,16 @@ class ResumeTest {
   @TempDir Path dir;
 
   private void assertResumeEqualsUninterrupted(String config, int stopAt) throws Exception {
+    assertResumeEqualsUninterrupted(Path.of("configs", config + ".json"), stopAt);
+  }
+
+  private void assertResumeEqualsUninterrupted(Path configFile, int stopAt) throws Exception {
+    String config = configFile.getFileName().toString();
     Path whole = dir.resolve(config + "-whole");
     Path parts = dir.resolve(config + "-parts");
-    assertEquals(0, Cli.run("run", "configs/" + config + ".json", "--out", whole.toString()).exitCode());
-    Cli first = Cli.run("run", "configs/" + config + ".json", "--out", parts.toString(),
+    Cli uninterrupted = Cli.run("run", configFile.toString(), "--out", whole.toString());
+    assertEquals(0, uninterrupted.exitCode(), uninterrupted.err());
+    Cli first = Cli.run("run", configFile.toString(), "--out", parts.toString(),
         "--stop-at-step", Integer.toString(stopAt));
     assertEquals(0, first.exitCode(), first.err());
     assertTrue(!Files.exists(parts.resolve("final")), "an interrupted run has no final model");
@@ -46,6 +56,23 @@ class ResumeTest {
   @Test
   void grpoResumedAtStepTwoSamplesAndTrainsTheSame() throws Exception {
     assertResumeEqualsUninterrupted("grpo-tiny", 2);
+  }
+
+  /**
+   * DAPO with two passes over each generation (4 updates per generation) stopped after update 3: the checkpoint holds
+   * the generation's batch, and the resumed run trains on it exactly as the uninterrupted run did.
+   */
+  @Test
+  @Timeout(300)
+  void grpoResumedInsideAGenerationCycleContinuesWithTheStoredBatch() throws Exception {
+    Path config = ConfigVariant.write("grpo-dapo-tiny.json", dir, "dapo-mu2.json", Map.of(
+        "model", TinyModels.arithSft().toString(), "steps", 6, "rollout.num_iterations", 2,
+        "policy_loss.entropy_coef", 0.01, "training.save_steps", 100));
+    assertResumeEqualsUninterrupted(config, 3);
+    List<String> lines = Files.readAllLines(dir.resolve("dapo-mu2.json-parts/metrics.jsonl"));
+    assertTrue(lines.get(3).contains("\"clip_ratio/region_mean\"") && !lines.get(3).contains("\"reward\""),
+        "update 4 reuses the stored generation: " + lines.get(3));
+    assertTrue(lines.get(4).contains("\"num_gen_batches\""), "update 5 generates: " + lines.get(4));
   }
 
   @Test
