@@ -88,14 +88,14 @@ export ENGINE_CACHE_DIR="$cache" DJL_CACHE_DIR="$work/djl-home"
 export LD_LIBRARY_PATH="$torch_dir/lib:$cudart_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 java_opts="-Xmx32g -Dai.djl.offline=true -Djna.library.path=$cudart_dir"
 
-# The launcher ./align4j runs experiments/target/align4j.jar with the java on PATH; give it ours.
+# The launcher ./align4j runs app/target/align4j.jar with the java on PATH; give it ours.
 align4j() {
-  mkdir -p "$root/experiments/target"
+  mkdir -p "$root/app/target"
   for f in align4j.jar lib; do
-    if [ -e "$root/experiments/target/$f" ] && [ ! -L "$root/experiments/target/$f" ]; then
-      die "experiments/target/$f exists and is not ours; remove it"
+    if [ -e "$root/app/target/$f" ] && [ ! -L "$root/app/target/$f" ]; then
+      die "app/target/$f exists and is not ours; remove it"
     fi
-    ln -sfn "$dev/app/$f" "$root/experiments/target/$f"
+    ln -sfn "$dev/app/$f" "$root/app/target/$f"
   done
   PATH="$jre/bin:$PATH" ALIGN4J_JAVA_OPTS="$java_opts" "$root/align4j" "$@"
 }

@@ -9,7 +9,7 @@
 #
 # What ends up in .device/ (the device tool carries it with `carry: [".device"]`):
 #   runtime.tar.xz   a jlink Java runtime (the device has no Java), xz-packed to fit the 64 MiB travel limit
-#   app/             experiments/target/align4j.jar and lib/*.jar, minus pytorch-native-cpu-*.jar (a CPU libtorch)
+#   app/             app/target/align4j.jar and lib/*.jar, minus pytorch-native-cpu-*.jar (a CPU libtorch)
 #   djl/             DJL's pytorch-native CMake project + api/src/main/native/djl/utils.h, with the JNI header
 #                    generated here by javac -h (the device has no javac)
 #   jni-include/     jni.h and jni_md.h from this JDK (the runtime is linked --no-header-files)
@@ -50,7 +50,7 @@ if [ "$build" = 1 ]; then
   say "building the jars (mvn -q -B -o -DskipTests install) ..."
   (cd "$root" && mvn -q -B -o -DskipTests install) >&2
 fi
-target="$root/experiments/target"
+target="$root/app/target"
 [ -f "$target/align4j.jar" ] && [ -d "$target/lib" ] || die "no $target/align4j.jar or lib/: build first (drop --skip-build)"
 
 # The JNI sources must be the ones the Java side calls: compare PyTorchLibrary's native methods in the checkout with

@@ -57,6 +57,11 @@ public abstract class RegistryTypeResolver<T> extends TypeIdResolverBase {
     return context.constructType(p.get().configType());
   }
 
+  /** The config record registered under {@code name}, if any (for readers that check fields before binding). */
+  public java.util.Optional<Class<? extends T>> configType(String name) {
+    return registry.find(name).map(PluginType::configType);
+  }
+
   @Override
   public String getDescForKnownTypeIds() {
     return String.join(", ", registry.names());

@@ -12,6 +12,7 @@ import dev.align4j.policies.score.TokenLogProbs;
 import dev.align4j.policies.score.TokenScores;
 import dev.align4j.rollouts.loss.ClippedPolicyLoss;
 import dev.align4j.rollouts.loss.LossAggregation;
+import dev.align4j.rollouts.loss.PolicyLossConfig;
 import dev.align4j.rollouts.loss.PolicyLossInput;
 import dev.align4j.rollouts.loss.PolicyLossOutput;
 import java.util.Objects;
@@ -62,17 +63,32 @@ public record PolicyGradientBatch(
   }
 
   /**
-   * Scores the batch with {@code policy} at {@link #temperature} (differentiable when called inside a
-   * {@code GradientCollector}; the entropy too when the loss has an entropy bonus) and evaluates {@code loss}; every
-   * array lands in {@code manager}.
+   * How the current policy is scored for {@code loss}: at {@link #temperature}, with the per-token entropy
+   * differentiable when the loss has an entropy bonus and as plain values (for the {@code entropy} metric) otherwise.
+   */
+  public ScoreOptions scoreOptions(PolicyLossConfig loss) {
+    return ScoreOptions.at(temperature, loss.entropyCoef() > 0
+        ? ScoreOptions.Entropy.DIFFERENTIABLE : ScoreOptions.Entropy.DETACHED);
+  }
+
+  /**
+   * The loss inputs given the current policy's per-token log-probs {@code [B, T-1]} and entropy; without stored
+   * old log-probs the current ones, detached, stand in (ratio 1).
+   */
+  public PolicyLossInput lossInput(NDArray logProbs, Optional<NDArray> entropy) {
+    NDArray old = oldLogProbs.orElseGet(logProbs::stopGradient);
+    return new PolicyLossInput(logProbs, old, refLogProbs, lossMask, advantages, entropy);
+  }
+
+  /**
+   * Scores the batch with {@code policy} in one pass ({@link TokenLogProbs#score}; differentiable when called inside
+   * a {@code GradientCollector}) and evaluates {@code loss}; every array lands in {@code manager}. Training steps use
+   * {@link dev.align4j.policies.score.ChunkedLogProbs} with {@link #scoreOptions} instead, which keeps no
+   * [tokens, vocab] array for the backward pass.
    */
   public PolicyLossOutput loss(LlamaModel policy, ClippedPolicyLoss loss, NDManager manager) {
-    ScoreOptions.Entropy entropy = loss.config().entropyCoef() > 0
-        ? ScoreOptions.Entropy.DIFFERENTIABLE : ScoreOptions.Entropy.DETACHED;
-    TokenScores scores = TokenLogProbs.score(policy, sequences, manager, ScoreOptions.at(temperature, entropy));
-    NDArray logp = scores.logProbs().perToken(); // [B, T-1]
-    NDArray old = oldLogProbs.orElseGet(logp::stopGradient);
-    return loss.compute(new PolicyLossInput(logp, old, refLogProbs, lossMask, advantages, scores.entropy()));
+    TokenScores scores = TokenLogProbs.score(policy, sequences, manager, scoreOptions(loss.config()));
+    return loss.compute(lossInput(scores.logProbs().perToken(), scores.entropy()));
   }
 
   /** Rows {@code [from, to)} as a batch of their own (arrays are views in the same manager). */

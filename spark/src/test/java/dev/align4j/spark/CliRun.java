@@ -1,6 +1,6 @@
 package dev.align4j.spark;
 
-import dev.align4j.experiments.cli.Main;
+import dev.align4j.app.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -22,14 +22,12 @@ record CliRun(int exit, String stderr) {
     }
   }
 
-  /** The repository's shared fixtures folder, found by walking up from the module directory. */
+  /** {@code fixtures/NAME} of this repository (tests run in the module folder). */
   static Path fixture(String name) {
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      Path f = p.resolve("shared").resolve("fixtures").resolve(name);
-      if (Files.isDirectory(f)) {
-        return f;
-      }
+    Path dir = Path.of("..", "fixtures", name).toAbsolutePath().normalize();
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalStateException("fixture " + dir + " missing (tests run from a module folder of the repository)");
     }
-    throw new IllegalStateException("no shared/fixtures/" + name + " above " + Path.of("").toAbsolutePath());
+    return dir;
   }
 }

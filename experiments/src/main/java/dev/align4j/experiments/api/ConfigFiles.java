@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.core.BadInputException;
+import dev.align4j.core.RegistryTypeResolver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +95,18 @@ public final class ConfigFiles {
    * that a misspelt field is reported as unknown rather than as the correctly spelt one being missing.
    */
   private static void rejectUnknownFields(Path file, JsonNode node, Class<?> type, String path) {
-    if (!type.isRecord() || !node.isObject()) {
+    if (!node.isObject()) {
+      return;
+    }
+    if (!type.isRecord()) {
+      // a plug-in point ({"type": name, ...}): check the fields against the record its registry names
+      Class<?> bound = pluginConfigType(type, node);
+      if (bound == null) {
+        return;
+      }
+      ObjectNode rest = ((ObjectNode) node).deepCopy();
+      rest.remove("type");
+      rejectUnknownFields(file, rest, bound, path);
       return;
     }
     java.util.Map<String, Class<?>> components = new java.util.LinkedHashMap<>();
@@ -111,6 +123,25 @@ public final class ConfigFiles {
             "unknown field (allowed: " + String.join(", ", new java.util.TreeSet<>(components.keySet())) + ")");
       }
       rejectUnknownFields(file, node.get(f), components.get(f), where);
+    }
+  }
+
+  /**
+   * The config record a registry-typed interface binds {@code node} to (its {@code "type"} looked up through the
+   * interface's {@link RegistryTypeResolver}), or null when that is not known here (Jackson then reports it).
+   */
+  private static Class<?> pluginConfigType(Class<?> type, JsonNode node) {
+    var resolver = type.getAnnotation(com.fasterxml.jackson.databind.annotation.JsonTypeIdResolver.class);
+    JsonNode name = node.get("type");
+    if (resolver == null || name == null || !name.isTextual()
+        || !RegistryTypeResolver.class.isAssignableFrom(resolver.value())) {
+      return null;
+    }
+    try {
+      var r = (RegistryTypeResolver<?>) resolver.value().getDeclaredConstructor().newInstance();
+      return r.configType(name.asText()).orElse(null);
+    } catch (ReflectiveOperationException e) {
+      return null;
     }
   }
 

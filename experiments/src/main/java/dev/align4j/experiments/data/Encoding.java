@@ -2,7 +2,6 @@ package dev.align4j.experiments.data;
 
 import dev.align4j.policies.score.SequenceBatch;
 import dev.align4j.policies.text.ChatEncoder;
-import dev.align4j.policies.text.ChatMessage;
 import dev.align4j.policies.text.GenerationPrompt;
 import dev.align4j.policies.text.TokenizedChat;
 import java.util.ArrayList;
@@ -39,13 +38,17 @@ public final class Encoding {
     return new Encoded<>(out, new TruncationReport(data.size(), truncated, data.size() - out.size()));
   }
 
-  /** Preference pairs → tokenized (prompt + chosen, prompt + rejected); a pair is dropped if either side is. */
+  /**
+   * Preference pairs → tokenized (prompt + chosen, prompt + rejected) scoring the final turn only: earlier assistant
+   * turns of a multi-turn prompt are context, as in TRL and open-instruct's DPO ({@link ChatEncoder#encodeLastTurn});
+   * a pair is dropped if either side has no completion token left.
+   */
   public static Encoded<EncodedPair> preferences(List<PreferenceExample> data, ChatEncoder encoder, int maxLength) {
     List<EncodedPair> out = new ArrayList<>();
     int truncated = 0;
     for (PreferenceExample e : data) {
-      TokenizedChat chosen = encoder.encode(concat(e.prompt(), e.chosen()), GenerationPrompt.OMIT, maxLength);
-      TokenizedChat rejected = encoder.encode(concat(e.prompt(), e.rejected()), GenerationPrompt.OMIT, maxLength);
+      TokenizedChat chosen = encoder.encodeLastTurn(e.prompt(), e.chosen(), maxLength);
+      TokenizedChat rejected = encoder.encodeLastTurn(e.prompt(), e.rejected(), maxLength);
       if (chosen.lossTokenCount() == 0 || rejected.lossTokenCount() == 0) {
         continue;
       }
@@ -53,12 +56,6 @@ public final class Encoding {
       out.add(new EncodedPair(chosen, rejected));
     }
     return new Encoded<>(out, new TruncationReport(data.size(), truncated, data.size() - out.size()));
-  }
-
-  private static List<ChatMessage> concat(List<ChatMessage> a, List<ChatMessage> b) {
-    List<ChatMessage> all = new ArrayList<>(a);
-    all.addAll(b);
-    return all;
   }
 
   /** Right-pads conversations into one batch scoring their loss-mask tokens (never position 0). */

@@ -39,7 +39,8 @@ public final class CdrExperiment implements Experiment<CdrExperiment.Config> {
    * @param strongModel the better model of the density ratio
    * @param weakModel the weaker model (same vocabulary)
    * @param promptsFile prompt JSONL ({@code {"id","prompt"}})
-   * @param chatTemplate {@code tulu} or {@code llama3}
+   * @param chatTemplate {@code model} (the model folder's own template), a registered name ({@code tulu},
+   *     {@code llama3}, {@code chatml}) or a {@code .jinja} file
    * @param samplesPerPrompt completions sampled per prompt, ≥ 2
    * @param maxNewTokens generation budget, ≥ 1
    * @param temperature sampling temperature, &gt; 0

@@ -25,7 +25,8 @@ public final class DpoExperiment implements Experiment<DpoExperiment.Config> {
   /**
    * @param model HF model folder to start from; also the frozen reference
    * @param trainFile preference JSONL ({@code {"prompt","chosen","rejected"}}, text or message lists)
-   * @param chatTemplate {@code tulu} or {@code llama3}
+   * @param chatTemplate {@code model} (the model folder's own template), a registered name ({@code tulu},
+   *     {@code llama3}, {@code chatml}) or a {@code .jinja} file
    * @param maxLength tokens kept per sequence, ≥ 2
    * @param epochs passes over the data, ≥ 1
    * @param loss the preference loss, e.g. {@code {"type": "dpo_norm", "beta": 5.0}}

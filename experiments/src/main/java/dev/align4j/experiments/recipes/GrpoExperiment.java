@@ -43,7 +43,8 @@ public final class GrpoExperiment implements Experiment<GrpoExperiment.Config> {
   /**
    * @param model HF model folder to start from; also the KL reference
    * @param trainFile prompt JSONL ({@code {"id","prompt"}} plus the reward's reference fields)
-   * @param chatTemplate {@code tulu} or {@code llama3}
+   * @param chatTemplate {@code model} (the model folder's own template), a registered name ({@code tulu},
+   *     {@code llama3}, {@code chatml}) or a {@code .jinja} file
    * @param steps optimizer updates, ≥ 1
    * @param reward e.g. {@code {"type": "math", "scale": 10.0}}
    * @param rollout sampling, shaping and reuse of each generation

@@ -17,9 +17,14 @@ import java.nio.file.Path;
  */
 public record PolicyModel(LlamaModel model, Tokenizer tokenizer, ChatEncoder encoder) implements AutoCloseable {
 
-  /** Loads weights from {@code weights} and the tokenizer from {@code tokenizerFolder}. */
-  public static PolicyModel load(Path weights, Path tokenizerFolder, String templateName) {
-    ChatTemplate template = ChatTemplate.byName(templateName);
+  /**
+   * Loads weights from {@code weights} and the tokenizer from {@code tokenizerFolder}.
+   *
+   * @param templateSpec a registered template name ({@code tulu}, {@code llama3}, {@code chatml}), {@code model} (the
+   *     tokenizer folder's own Jinja template) or a {@code .jinja} file: see {@link ChatTemplate#resolve}
+   */
+  public static PolicyModel load(Path weights, Path tokenizerFolder, String templateSpec) {
+    ChatTemplate template = ChatTemplate.resolve(templateSpec, tokenizerFolder);
     Tokenizer tokenizer = Tokenizer.fromFolder(tokenizerFolder);
     LlamaModel model = LlamaModel.load(weights, LoadOptions.cpu());
     return new PolicyModel(model, tokenizer, new ChatEncoder(tokenizer, template));

@@ -14,7 +14,7 @@ import dev.align4j.losses.SequenceLogProbs;
 import dev.align4j.policies.cache.ReferenceBatches;
 import dev.align4j.policies.cache.ReferenceLogProbs;
 import dev.align4j.policies.score.BatchLogProbs;
-import dev.align4j.policies.score.TokenLogProbs;
+import dev.align4j.policies.score.ChunkedLogProbs;
 import dev.align4j.policies.text.TokenizedChat;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +25,7 @@ import java.util.Optional;
  * forward pass (as TRL's {@code concatenated_forward}), their completion log-probs and the cached reference
  * log-probs form a {@link PreferenceBatch}, and the configured {@link PreferenceLoss} gives the loss and TRL's
  * metrics (rewards/chosen, rewards/rejected, rewards/accuracies, rewards/margins, logps/chosen, logps/rejected).
+ * Log-probs come from {@link ChunkedLogProbs}: no [tokens, vocab] array is kept for the backward pass.
  */
 public final class PreferenceLossStep implements MicroBatchLoss<int[]> {
   private final PolicyModel policy;
@@ -60,7 +61,9 @@ public final class PreferenceLossStep implements MicroBatchLoss<int[]> {
     for (int i : indices) {
       sequences.add(pairs.get(i).rejected());
     }
-    BatchLogProbs lp = TokenLogProbs.compute(policy.model(), Encoding.batch(sequences, policy.padId()), scope);
+    ChunkedLogProbs forward = ChunkedLogProbs.forward(policy.model(), Encoding.batch(sequences, policy.padId()),
+        scope);
+    BatchLogProbs lp = forward.logProbs();
     LogProbPair policyPair = new LogProbPair(
         new SequenceLogProbs(lp.sums().get("0:{}", n), lp.counts().get("0:{}", n)),
         new SequenceLogProbs(lp.sums().get("{}:", n), lp.counts().get("{}:", n)));
@@ -70,7 +73,7 @@ public final class PreferenceLossStep implements MicroBatchLoss<int[]> {
             sequenceLogProbs(scope, r.chosen(), indices), sequenceLogProbs(scope, r.rejected(), indices))))
         .orElseGet(() -> PreferenceBatch.referenceFree(policyPair));
     LossOutput out = loss.compute(batch);
-    return new MicroBatchResult(out.mean(), n, out.metrics());
+    return new MicroBatchResult(out.mean(), n, out.metrics(), List.of(forward));
   }
 
   private static SequenceLogProbs sequenceLogProbs(NDManager scope, List<ReferenceLogProbs> all, int[] indices) {

@@ -12,10 +12,8 @@ final class Recipes {
     }
   }
 
-  static void requireTemplate(String name) {
-    if (name == null || !ChatTemplate.registry().containsKey(name)) {
-      throw new IllegalArgumentException("chat_template must be one of " + ChatTemplate.registry().keySet()
-          + ", got " + name);
-    }
+  /** {@code model}, a {@code .jinja} file, or a registered template name ({@link ChatTemplate#checkSpec}). */
+  static void requireTemplate(String spec) {
+    ChatTemplate.checkSpec(spec);
   }
 }

@@ -21,7 +21,8 @@ public final class SftExperiment implements Experiment<SftExperiment.Config> {
   /**
    * @param model HF model folder to start from (weights, config.json, tokenizer.json)
    * @param trainFile SFT JSONL ({@code {"messages": [...]}} or {@code {"prompt","completion"}})
-   * @param chatTemplate {@code tulu} or {@code llama3}
+   * @param chatTemplate {@code model} (the model folder's own template), a registered name ({@code tulu},
+   *     {@code llama3}, {@code chatml}) or a {@code .jinja} file
    * @param maxLength tokens kept per example, ≥ 2
    * @param epochs passes over the data, ≥ 1
    * @param training optimizer, schedule, batch sizes, checkpointing, seed

@@ -6,8 +6,8 @@ import dev.align4j.experiments.data.Encoding;
 import dev.align4j.experiments.train.MicroBatchLoss;
 import dev.align4j.experiments.train.MicroBatchResult;
 import dev.align4j.policies.score.BatchLogProbs;
+import dev.align4j.policies.score.ChunkedLogProbs;
 import dev.align4j.policies.score.SequenceBatch;
-import dev.align4j.policies.score.TokenLogProbs;
 import dev.align4j.policies.text.TokenizedChat;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,8 @@ import java.util.Map;
  * Supervised fine-tuning loss: the negative log-likelihood of the completion (assistant) tokens, averaged over
  * tokens, {@code L = −Σ_b Σ_t m_bt · log π(y_bt | y_b,<t) / Σ_b Σ_t m_bt}. Micro-batches weigh their
  * token counts, so accumulation gives the token mean over the whole effective batch (open-instruct's
- * {@code sum} reduction divided by the batch's completion tokens).
+ * {@code sum} reduction divided by the batch's completion tokens). Log-probs come from {@link ChunkedLogProbs}, so no
+ * [tokens, vocab] array is kept for the backward pass.
  */
 public final class SftLoss implements MicroBatchLoss<int[]> {
   private final PolicyModel policy;
@@ -48,9 +49,10 @@ public final class SftLoss implements MicroBatchLoss<int[]> {
       chats.add(data.get(i));
     }
     SequenceBatch batch = Encoding.batch(chats, policy.padId());
-    BatchLogProbs lp = TokenLogProbs.compute(policy.model(), batch, scope);
+    ChunkedLogProbs forward = ChunkedLogProbs.forward(policy.model(), batch, scope);
+    BatchLogProbs lp = forward.logProbs();
     NDArray tokens = lp.counts().sum();
     NDArray nll = lp.sums().sum().neg().div(tokens.maximum(1f));
-    return new MicroBatchResult(nll, tokens.getFloat(), Map.of());
+    return new MicroBatchResult(nll, tokens.getFloat(), Map.of(), List.of(forward));
   }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import dev.align4j.core.Scalars;
+import dev.align4j.policies.score.DeferredBackward;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +20,9 @@ import java.util.Map;
  *
  * <pre>  L = Σ_i (w_i / W) · L_i</pre>
  *
- * whatever the split (one micro-batch of 32 examples and 16 of 2 give the same update). The parameters are attached
- * to each scope only temporarily, so arrays derived from them are freed with it. A micro-batch of weight 0
+ * whatever the split (one micro-batch of 32 examples and 16 of 2 give the same update). A split backward pass
+ * ({@link MicroBatchResult#deferred()}, e.g. chunked log-probs) continues right after the loss's, inside the same
+ * scope. The parameters are attached to each scope only temporarily, so arrays derived from them are freed with it. A micro-batch of weight 0
  * contributes nothing; when every weight is 0 the update's gradient is 0.
  */
 public final class GradientAccumulation {
@@ -63,6 +65,7 @@ public final class GradientAccumulation {
         scope.tempAttachAll(parameters.toArray(NDArray[]::new));
         MicroBatchResult r = lossFn.compute(scope, microBatches.get(i));
         collector.backward(Scalars.mul(r.loss(), Scalars.sameType(r.loss(), scale)));
+        r.deferred().forEach(DeferredBackward::backward); // a split backward pass continues into the model
         contributions[i] = scale * r.loss().toType(DataType.FLOAT64, false).getDouble();
         loss += contributions[i];
         double mw = r.metricsWeight();

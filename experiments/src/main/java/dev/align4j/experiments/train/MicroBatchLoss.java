@@ -1,6 +1,8 @@
 package dev.align4j.experiments.train;
 
 import ai.djl.ndarray.NDManager;
+import java.util.function.BiFunction;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The loss of one micro-batch of an optimizer update. The update's loss is
@@ -21,4 +23,20 @@ public interface MicroBatchLoss<B> {
 
   /** Forward pass, inside the scope {@link GradientAccumulation} opens for it: the loss and its metrics. */
   MicroBatchResult compute(NDManager scope, B microBatch);
+
+  /** A micro-batch loss from its two functions (e.g. lambdas). */
+  static <B> MicroBatchLoss<B> of(
+      ToDoubleFunction<B> weight, BiFunction<NDManager, B, MicroBatchResult> compute) {
+    return new MicroBatchLoss<>() {
+      @Override
+      public double weight(B microBatch) {
+        return weight.applyAsDouble(microBatch);
+      }
+
+      @Override
+      public MicroBatchResult compute(NDManager scope, B microBatch) {
+        return compute.apply(scope, microBatch);
+      }
+    };
+  }
 }

@@ -22,7 +22,7 @@ class ExperimentsTest {
   @Test
   void everyShippedConfigBindsToItsExperiment() throws IOException {
     List<Path> configs;
-    try (Stream<Path> s = Files.list(Path.of("configs"))) {
+    try (Stream<Path> s = Files.list(Path.of("../configs"))) {
       configs = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
     }
     assertTrue(configs.size() >= 10, "full-size and tiny configs are shipped: " + configs);

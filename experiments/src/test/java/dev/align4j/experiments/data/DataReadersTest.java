@@ -66,7 +66,7 @@ class DataReadersTest {
 
   @Test
   void truncationIsCountedAndEmptiedRowsAreDropped() throws Exception {
-    try (Tokenizer tok = Tokenizer.fromFolder(Path.of("src/main/resources/dev/align4j/experiments/demo/tiny-arith"))) {
+    try (Tokenizer tok = Tokenizer.fromFolder(Path.of("../models/tiny-arith"))) {
       ChatEncoder encoder = new ChatEncoder(tok, TuluTemplate.withBos());
       // "<s><|user|>\n12+7=\n<|assistant|>\n" is 11 tokens; "19<eos>" adds 3
       List<SftExample> rows = List.of(SftExample.of("12+7=", "19"), SftExample.of("1+1=", "2"),

@@ -52,7 +52,11 @@ final class Attention {
     long s = ks.getShape().get(2);
     // [B, kv, groups*T, d]: query heads of one kv head stacked along time
     NDArray qg = Scalars.mul(qs, 1.0 / Math.sqrt(headDim)).reshape(b, kvHeads, (long) groups * t, headDim);
-    NDArray scores = qg.matMul(ks.transpose(0, 1, 3, 2)).reshape(b, heads, t, s);
+    NDArray keysT = ks.transpose(0, 1, 3, 2); // [B, kv, d, S]
+    // with a cache, ks is the cache's array and so is a view made from it: attach the view to this step's
+    // manager, or every step would leave one behind in the cache's manager, holding the old cache's storage
+    keysT.attach(x.getManager());
+    NDArray scores = qg.matMul(keysT).reshape(b, heads, t, s); // [B, H, T, S]
     DataType type = scores.getDataType();
     if (type != DataType.FLOAT32) {
       scores = scores.toType(DataType.FLOAT32, false);

@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  * <p>Memory: the weights live in the model's own manager; every activation is attached to the manager of the
  * {@code tokens} array passed in, so a caller that creates its inputs in a per-step sub-manager and closes it
  * frees everything the step made. Gradients: call {@code setRequiresGradient(true)} on {@link #parameters()} and
- * run the step inside a DJL {@code GradientCollector}.
+ * run the step inside a DJL {@code GradientCollector}; {@link #trainingForward} gives a forward pass whose backward
+ * the caller drives (needed for recompute-in-backward: chunked log-probs, gradient checkpointing).
  */
 public final class LlamaModel implements AutoCloseable {
   private static final Pattern LAYER_TENSOR = Pattern.compile("model\\.layers\\.(\\d+)\\..*");
@@ -50,6 +51,7 @@ public final class LlamaModel implements AutoCloseable {
   private final RmsNorm finalNorm;
   private final Linear lmHead;
   private final Rotary rotary;
+  private boolean gradientCheckpointing;
 
   private LlamaModel(LlamaConfig config, NDManager manager, DataType computeType, Map<String, NDArray> params) {
     this.config = config;
@@ -121,19 +123,35 @@ public final class LlamaModel implements AutoCloseable {
    * Loads a Hugging Face folder ({@code config.json} + {@code model.safetensors} or sharded files with
    * {@code model.safetensors.index.json}). F32/F16/BF16 weights are widened to fp32, then cast to the compute
    * dtype. Fails with an {@link InvalidModelException} naming the tensor or field when a tensor is missing, has
-   * the wrong shape, or belongs to a layer the config does not have.
+   * the wrong shape, holds NaN or infinite values, or belongs to a layer the config does not have, and, before
+   * anything is read, when the weights the config implies could not fit in the device's memory
+   * ({@link MemoryBudget#parameterCount}).
    */
   public static LlamaModel load(Path dir, LoadOptions opts) {
-    LlamaConfig config = LlamaConfig.read(dir.resolve("config.json"));
+    Path configFile = dir.resolve("config.json");
+    LlamaConfig config = LlamaConfig.read(configFile);
+    Device device = opts.djlDevice();
+    requireWeightsFit(config, device, configFile);
     Checkpoint ckpt = Checkpoint.open(dir);
-    Map<String, long[]> expected = expectedShapes(config);
+    long layersInWeights = 0;
     for (TensorEntry t : ckpt.tensors().values()) {
       Matcher m = LAYER_TENSOR.matcher(t.name());
-      if (m.matches() && Long.parseLong(m.group(1)) >= config.numHiddenLayers()) {
-        throw InvalidModelException.tensor(t.file(), t.name(), "present in the weights but config.json has "
-            + "num_hidden_layers = " + config.numHiddenLayers() + " (config and weights disagree)");
+      if (m.matches()) {
+        long layer = Long.parseLong(m.group(1));
+        if (layer >= config.numHiddenLayers()) {
+          throw InvalidModelException.tensor(t.file(), t.name(), "present in the weights but config.json has "
+              + "num_hidden_layers = " + config.numHiddenLayers() + " (config and weights disagree)");
+        }
+        layersInWeights = Math.max(layersInWeights, layer + 1);
       }
     }
+    if (layersInWeights < config.numHiddenLayers()) {
+      // before listing 9 tensors per layer of a config that may claim a billion layers
+      throw InvalidModelException.tensor(dir, "model.layers." + layersInWeights + ".input_layernorm.weight",
+          "missing from the weights: config.json has num_hidden_layers = " + config.numHiddenLayers()
+          + " but the weights hold layers 0.." + (layersInWeights - 1) + " (config and weights disagree)");
+    }
+    Map<String, long[]> expected = expectedShapes(config);
     for (Map.Entry<String, long[]> e : expected.entrySet()) {
       TensorEntry t = ckpt.tensors().get(e.getKey());
       if (t == null) {
@@ -145,12 +163,13 @@ public final class LlamaModel implements AutoCloseable {
             + " but config.json implies " + Arrays.toString(e.getValue()) + " (config and weights disagree)");
       }
     }
-    Device device = opts.djlDevice();
     NDManager manager = NDManager.newBaseManager(device, "PyTorch");
     try {
       Map<String, NDArray> params = new LinkedHashMap<>();
       for (String name : expected.keySet()) {
-        NDArray a = Safetensors.readFloat32(ckpt.tensors().get(name), manager);
+        TensorEntry entry = ckpt.tensors().get(name);
+        NDArray a = Safetensors.readFloat32(entry, manager);
+        requireFinite(entry, a);
         params.put(name, cast(a, opts.dtype().dataType()));
       }
       return new LlamaModel(config, manager, opts.dtype().dataType(), params);
@@ -166,7 +185,9 @@ public final class LlamaModel implements AutoCloseable {
    * {@link SplittableRandom}.
    */
   public static LlamaModel randomInit(LlamaConfig config, long seed, LoadOptions opts) {
-    NDManager manager = NDManager.newBaseManager(opts.djlDevice(), "PyTorch");
+    Device device = opts.djlDevice();
+    requireWeightsFit(config, device, Path.of("config.json"));
+    NDManager manager = NDManager.newBaseManager(device, "PyTorch");
     try {
       SplittableRandom rng = new SplittableRandom(seed);
       Map<String, NDArray> params = new LinkedHashMap<>();
@@ -189,6 +210,41 @@ public final class LlamaModel implements AutoCloseable {
     } catch (RuntimeException e) {
       manager.close();
       throw e;
+    }
+  }
+
+  /**
+   * Refuses a config whose weights (as fp32 while loading) need more than the device's memory, before anything is
+   * allocated; the error names the field that contributes most (the layers or the vocabulary).
+   */
+  static void requireWeightsFit(LlamaConfig c, Device device, Path configFile) {
+    double bytes = MemoryBudget.parameterCount(c) * 4;
+    long have = MemoryBudget.deviceBytes(device);
+    if (bytes > have) {
+      double embeddings = (double) c.vocabSize() * c.hiddenSize() * (c.tieWordEmbeddings() ? 1 : 2);
+      String field = embeddings * 4 >= bytes / 2 ? "vocab_size" : "num_hidden_layers";
+      throw InvalidModelException.field(configFile, field, "the weights need about " + MemoryBudget.gib(bytes)
+          + " in fp32 (vocab_size " + c.vocabSize() + ", hidden_size " + c.hiddenSize() + ", intermediate_size "
+          + c.intermediateSize() + ", num_hidden_layers " + c.numHiddenLayers() + "), more than the "
+          + MemoryBudget.gib(have) + " of memory " + MemoryBudget.where(device) + "; is the config right?");
+    }
+  }
+
+  /**
+   * Refuses a weight holding NaN or ±Inf (a run would train on it and report {@code "loss": null} at every step).
+   *
+   * @throws InvalidModelException naming the file, the tensor, how many values and the first one's index
+   */
+  public static void requireFinite(TensorEntry entry, NDArray values) {
+    try (NDManager scope = values.getManager().newSubManager()) {
+      values.tempAttach(scope); // what the check computes is freed with the scope; values go back to their manager
+      NDArray bad = values.isNaN().logicalOr(values.isInfinite()).flatten(); // [n] bool
+      long count = bad.toType(DataType.INT64, false).sum().getLong();
+      if (count > 0) {
+        long first = bad.toType(DataType.INT32, false).argMax().getLong();
+        throw InvalidModelException.tensor(entry.file(), entry.name(), count + " of " + values.size()
+            + " values are NaN or infinite (the first at flat index " + first + ")");
+      }
     }
   }
 
@@ -256,6 +312,124 @@ public final class LlamaModel implements AutoCloseable {
   }
 
   private NDArray run(NDArray tokens, NDArray attentionMask, Optional<KvCache> cache) {
+    Inputs in = prepare(tokens, attentionMask, cache);
+    NDArray x = in.embedded();
+    for (DecoderLayer layer : layers) {
+      x = layer.forward(x, in.cos(), in.sin(), in.bias(), cache);
+    }
+    return finalNorm.forward(x);
+  }
+
+  /**
+   * A training forward pass to the final-normed hidden states, with the way back ({@link ForwardPass#backward}).
+   * Without {@linkplain #setGradientCheckpointing gradient checkpointing} this is {@link #hiddenStates} with the
+   * graph kept by autograd as usual. With it, the decoder layers run without a graph, keeping only each layer's
+   * input [B, T, hidden], and the backward pass recomputes one layer at a time. Either way torch's generator is
+   * reseeded before each layer from seeds drawn at the start, so dropout inside a layer (LoRA) draws the same mask
+   * when the layer is recomputed, and both ways give the same gradients.
+   *
+   * <p>Call it with recording on (inside a {@code GradientCollector}); every array is attached to the manager of
+   * {@code tokens}.
+   */
+  public ForwardPass trainingForward(NDArray tokens, NDArray attentionMask) {
+    Inputs in = prepare(tokens, attentionMask, Optional.empty());
+    NDManager m = tokens.getManager();
+    boolean recording = Autograd.isRecording();
+    boolean bodyTrains = recording && bodyRequiresGradient();
+    long[] seeds = TorchRandom.draw(m, layers.size() + 1);
+    if (!gradientCheckpointing || !bodyTrains) {
+      NDArray x = in.embedded();
+      for (int i = 0; i < layers.size(); i++) {
+        TorchRandom.seed(seeds[i]);
+        x = layers.get(i).forward(x, in.cos(), in.sin(), in.bias(), Optional.empty());
+      }
+      TorchRandom.seed(seeds[layers.size()]);
+      NDArray hidden = finalNorm.forward(x);
+      return new ForwardPass(hidden, bodyTrains ? Autograd::backward : (output, gradient) -> { });
+    }
+    NDArray[] inputs = new NDArray[layers.size() + 1]; // layer i's input [B, T, hidden], values only
+    inputs[0] = in.embedded().stopGradient();
+    try (Autograd.GradMode off = Autograd.noGrad()) {
+      for (int i = 0; i < layers.size(); i++) {
+        try (NDManager layerScope = m.newSubManager()) {
+          inputs[i].tempAttach(layerScope);
+          TorchRandom.seed(seeds[i]);
+          NDArray out = layers.get(i).forward(inputs[i], in.cos(), in.sin(), in.bias(), Optional.empty());
+          out.attach(m);
+          inputs[i + 1] = out;
+        }
+      }
+    }
+    TorchRandom.seed(seeds[layers.size()]);
+    NDArray top = inputs[layers.size()];
+    top.setRequiresGradient(true);
+    NDArray hidden = finalNorm.forward(top);
+    boolean embeddingTrains = embedding.hasGradient();
+    return new ForwardPass(hidden, (output, gradient) -> {
+      Autograd.backward(output, gradient);
+      NDArray g = top.getGradient(); // [B, T, hidden]: dL/d(input of the final norm)
+      long resume = TorchRandom.draw(m, 1)[0];
+      for (int i = layers.size() - 1; i >= 0; i--) {
+        try (NDManager layerScope = m.newSubManager()) {
+          NDArray x = inputs[i];
+          x.tempAttach(layerScope);
+          x.setRequiresGradient(true);
+          TorchRandom.seed(seeds[i]);
+          NDArray out = layers.get(i).forward(x, in.cos(), in.sin(), in.bias(), Optional.empty());
+          Autograd.backward(out, g);
+          NDArray below = x.getGradient(); // dL/d(input of layer i)
+          below.attach(m);
+          g.close();
+          g = below;
+        }
+        inputs[i + 1].close();
+      }
+      TorchRandom.seed(resume);
+      if (embeddingTrains) {
+        Autograd.backward(in.embedded(), g);
+      }
+      inputs[0].close();
+      g.close();
+    });
+  }
+
+  /**
+   * Turns per-layer activation recomputation in {@link #trainingForward} on or off (off initially; HF's
+   * {@code gradient_checkpointing_enable()}). Only {@link #trainingForward} (which
+   * {@code dev.align4j.policies.score.ChunkedLogProbs} uses) honours it; {@link #forward} and {@link #hiddenStates}
+   * always leave autograd's graph as it is.
+   */
+  public void setGradientCheckpointing(boolean enabled) {
+    gradientCheckpointing = enabled;
+  }
+
+  /** Whether {@link #trainingForward} recomputes layer activations in the backward pass. */
+  public boolean gradientCheckpointing() {
+    return gradientCheckpointing;
+  }
+
+  /**
+   * Whether anything between the token ids and the final hidden states requires a gradient: a weight other than
+   * an untied LM head, or an enabled adapter of a projection other than the LM head.
+   */
+  private boolean bodyRequiresGradient() {
+    for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+      if (!e.getKey().equals("lm_head.weight") && e.getValue().hasGradient()) {
+        return true;
+      }
+    }
+    for (Linear l : linears.values()) {
+      if (l != lmHead && l.adapterActive() && l.adapter().orElseThrow().requiresGradient()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The embedded tokens and what every layer shares, all attached to the manager of {@code tokens}. */
+  private record Inputs(NDArray embedded, NDArray cos, NDArray sin, NDArray bias) {}
+
+  private Inputs prepare(NDArray tokens, NDArray attentionMask, Optional<KvCache> cache) {
     Shape ts = tokens.getShape();
     Shape ms = attentionMask.getShape();
     if (ts.dimension() != 2 || ms.dimension() != 2 || ms.get(0) != ts.get(0)) {
@@ -268,19 +442,19 @@ public final class LlamaModel implements AutoCloseable {
       throw new IllegalArgumentException("attentionMask covers " + s + " positions but cache has " + past
           + " and tokens add " + tq);
     }
+    NDManager m = tokens.getManager();
     NDArray ids = tokens.toType(DataType.INT64, false);
     NDArray x = ids.getNDArrayInternal().embedding(ids, embedding, SparseFormat.DENSE).singletonOrThrow();
-    NDArray mask = attentionMask.toType(DataType.INT64, false);
-    NDArray positions = mask.cumSum(1).sub(1).clip(0, Long.MAX_VALUE);
+    // a copy in the tokens' manager: everything derived from the mask must be freed with the caller's step scope,
+    // even when the mask itself lives longer (generation grows one mask over all steps)
+    NDArray mask = attentionMask.toType(DataType.INT64, true);
+    mask.attach(m);
+    NDArray positions = mask.cumSum(1).sub(1).clip(0, Long.MAX_VALUE); // [B, S]
     if (past > 0) {
-      positions = positions.get(":, {}:", past);
+      positions = positions.get(":, {}:", past); // [B, Tq]
     }
     NDArray[] cs = rotary.cosSin(positions, computeType);
-    NDArray bias = attentionBias(mask, tq);
-    for (DecoderLayer layer : layers) {
-      x = layer.forward(x, cs[0], cs[1], bias, cache);
-    }
-    return finalNorm.forward(x);
+    return new Inputs(x, cs[0], cs[1], attentionBias(mask, tq));
   }
 
   /** fp32 additive bias [B, 1, Tq, S]: 0 where key j is real and j <= the query's index, else -1e9. */

@@ -59,6 +59,12 @@ public final class LoraLayer implements LinearAdapter {
         return Scalars.mul(h.getNDArrayInternal().linear(h, b, null).singletonOrThrow(), scaling);
     }
 
+    /** Whether A or B requires a gradient (they do unless a caller froze them). */
+    @Override
+    public boolean requiresGradient() {
+        return a.hasGradient() || b.hasGradient();
+    }
+
     /** The weight update {@code (alpha / r) · B A} [out, in], attached to {@code B}'s manager: close it. */
     NDArray deltaWeight() {
         try (NDArray ba = b.matMul(a)) {

@@ -336,7 +336,9 @@ public final class LoraModel implements AutoCloseable {
             throw InvalidModelException.tensor(file, name, "shape " + Arrays.toString(entry.shape())
                     + " but the model and " + PeftAdapterConfig.FILE + " imply " + Arrays.toString(shape));
         }
-        return cast(Safetensors.readFloat32(entry, manager), base);
+        NDArray values = Safetensors.readFloat32(entry, manager);
+        LlamaModel.requireFinite(entry, values);
+        return cast(values, base);
     }
 
     private static NDArray cast(NDArray a, LlamaModel base) {

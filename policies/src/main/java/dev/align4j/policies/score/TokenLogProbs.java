@@ -4,18 +4,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import dev.align4j.policies.llama.LlamaModel;
 
 /**
  * Computes {@link BatchLogProbs} for a padded batch: one forward pass to the final hidden states, then only the
  * rows that predict a scored token go through the LM head, {@code chunkRows} rows at a time:
- * {@code logp = log_softmax(h W_lm^T / τ)[target]} (τ = 1 unless {@link ScoreOptions} says otherwise, which can
- * also ask for the per-token entropy). At most one [chunkRows, vocab] logits/log-softmax pair is live in
+ * {@code logp = log_softmax(h W_lm^T / τ)[target]} (τ = 1 unless {@link ScoreOptions} says otherwise, which can also
+ * ask for the per-token entropy, {@link #score}). At most one [chunkRows, vocab] logits/log-softmax pair is live in
  * inference (a 128k vocabulary at 2k tokens fits). Under autograd, torch keeps each chunk's log-softmax output for
- * the backward pass, so training memory grows with the number of scored tokens times vocab.
+ * the backward pass, so training memory grows with the number of scored tokens times vocab: training steps use
+ * {@link ChunkedLogProbs}, which recomputes each chunk in the backward pass instead.
  *
  * <p>Row selection and scatter-back use embedding lookups, which are differentiable in the gathered array, so
  * gradients reach the model through exactly the scored positions.
@@ -36,103 +35,79 @@ public final class TokenLogProbs {
    * closes after the step.
    */
   public static BatchLogProbs compute(LlamaModel model, SequenceBatch batch, NDManager manager, int chunkRows) {
-    return score(model, batch, manager, new ScoreOptions(chunkRows, 1.0, ScoreOptions.Entropy.NONE)).logProbs();
+    requireChunkRows(chunkRows);
+    ScoredRows scored = ScoredRows.of(batch, model.config().vocabSize());
+    NDArray[] in = ScoredRows.inputs(batch, manager, model.manager().getDevice());
+    NDArray hidden = model.hiddenStates(in[0], in[1]); // [B, T, hidden]
+    NDArray values;
+    if (scored.size() == 0) {
+      values = manager.zeros(new Shape(0)).toDevice(hidden.getDevice(), false);
+    } else {
+      NDArray selected = scored.select(hidden); // [N, hidden]
+      NDList parts = new NDList();
+      for (int start = 0; start < scored.size(); start += chunkRows) {
+        int end = Math.min(scored.size(), start + chunkRows);
+        parts.add(gatherLogProbs(model, selected.get("{}:{}", start, end), scored.targets(selected, start, end)));
+      }
+      // not concat for one part: DJL duplicates a single array without its graph
+      values = parts.size() == 1 ? parts.singletonOrThrow() : NDArrays.concat(parts, 0); // [N]
+    }
+    return scored.scatter(ScoredRows.withUnscoredSlot(values));
   }
 
   /**
    * Scores {@code batch} with the logits divided by {@code options.temperature()} and, when asked, the per-token
-   * entropy of that distribution ({@link LogitScores}); every array is attached to {@code manager}.
+   * entropy of that distribution ({@link LogitScores}); every array is attached to {@code manager}. One pass: under
+   * a collector, torch keeps each chunk's [rows, vocab] arrays for the backward pass ({@link ChunkedLogProbs} takes
+   * the same options without that cost).
    */
   public static TokenScores score(LlamaModel model, SequenceBatch batch, NDManager manager, ScoreOptions options) {
-    int chunkRows = options.chunkRows();
-    int vocab = model.config().vocabSize();
-    int b = batch.batchSize();
-    int t = batch.length();
-    for (int r = 0; r < b; r++) {
-      for (int i = 0; i < t; i++) {
-        int id = batch.tokens()[r][i];
-        if (batch.attentionMask()[r][i] == 1 && (id < 0 || id >= vocab)) {
-          throw new IllegalArgumentException("token id " + id + " (row " + r + ", position " + i
-              + ") outside [0, vocab_size=" + vocab + ")");
-        }
-      }
-    }
-    int[][] toks = batch.tokens();
-    // flat row r*(t-1)+i predicts token i+1 of sequence r; slot[row] = 1 + index among scored rows, or 0
-    long[] scoredRows = new long[countScored(batch)];
-    long[] targets = new long[scoredRows.length];
-    long[] slot = new long[b * (t - 1)];
-    float[] counts = new float[b];
-    int k = 0;
-    for (int r = 0; r < b; r++) {
-      for (int i = 0; i < t - 1; i++) {
-        if (batch.completionMask()[r][i + 1] == 1) {
-          scoredRows[k] = (long) r * (t - 1) + i;
-          targets[k] = toks[r][i + 1];
-          slot[r * (t - 1) + i] = k + 1;
-          counts[r]++;
-          k++;
-        }
-      }
-    }
-    NDArray tokens = batch.tokensArray(manager).toDevice(model.manager().getDevice(), false);
-    NDArray mask = batch.attentionMaskArray(manager).toDevice(model.manager().getDevice(), false);
-    tokens = clampPadding(tokens, mask);
-    NDArray hidden = model.hiddenStates(tokens, mask);
-    long h = hidden.getShape().get(2);
-    NDArray predicting = hidden.get(":, :-1, :").reshape(new Shape((long) b * (t - 1), h));
+    ScoredRows scored = ScoredRows.of(batch, model.config().vocabSize());
+    NDArray[] in = ScoredRows.inputs(batch, manager, model.manager().getDevice());
+    NDArray hidden = model.hiddenStates(in[0], in[1]); // [B, T, hidden]
+    boolean withEntropy = options.entropy() != ScoreOptions.Entropy.NONE;
     NDArray values;
     NDArray entropies = null;
-    boolean withEntropy = options.entropy() != ScoreOptions.Entropy.NONE;
-    if (scoredRows.length == 0) {
-      values = manager.zeros(new Shape(1)).toDevice(hidden.getDevice(), false);
-      entropies = withEntropy ? values : null;
+    if (scored.size() == 0) {
+      values = manager.zeros(new Shape(0)).toDevice(hidden.getDevice(), false);
+      entropies = values;
     } else {
-      NDArray rows = manager.create(scoredRows).toDevice(hidden.getDevice(), false);
-      NDArray selected = rows.getNDArrayInternal().embedding(rows, predicting, SparseFormat.DENSE)
-          .singletonOrThrow();
+      NDArray selected = scored.select(hidden); // [N, hidden]
       NDList parts = new NDList();
       NDList entropyParts = new NDList();
-      parts.add(selected.zerosLike().get(":1, 0")); // slot 0: the value of unscored positions
-      entropyParts.add(parts.get(0));
-      for (int start = 0; start < scoredRows.length; start += chunkRows) {
-        int end = Math.min(scoredRows.length, start + chunkRows);
-        NDArray tgt = manager.create(java.util.Arrays.copyOfRange(targets, start, end))
-            .toDevice(hidden.getDevice(), false).reshape(end - start, 1);
-        try (NDArray logits = model.logits(selected.get("{}:{}", start, end))) { // [rows, vocab]
-          LogitScores.Result r = LogitScores.of(logits, tgt, options.temperature(), options.entropy());
-          parts.add(r.logProbs()); // [rows]
-          r.entropy().ifPresent(entropyParts::add); // [rows]
+      for (int start = 0; start < scored.size(); start += options.chunkRows()) {
+        int end = Math.min(scored.size(), start + options.chunkRows());
+        try (NDArray logits = model.logits(selected.get("{}:{}", start, end))) { // [c, vocab]
+          LogitScores.Result r = LogitScores.of(logits, scored.targets(selected, start, end), options.temperature(),
+              options.entropy());
+          parts.add(r.logProbs()); // [c]
+          r.entropy().ifPresent(entropyParts::add); // [c]
         }
       }
-      values = NDArrays.concat(parts, 0);
-      entropies = withEntropy ? NDArrays.concat(entropyParts, 0) : null;
+      // not concat for one part: DJL duplicates a single array without its graph
+      values = parts.size() == 1 ? parts.singletonOrThrow() : NDArrays.concat(parts, 0); // [N]
+      if (withEntropy) {
+        entropies = entropyParts.size() == 1 ? entropyParts.singletonOrThrow() : NDArrays.concat(entropyParts, 0);
+      }
     }
-    NDArray slots = manager.create(slot).toDevice(hidden.getDevice(), false);
-    NDArray perToken = scatter(slots, values, b, t); // [B, T-1]
-    NDArray sums = perToken.sum(new int[] {1});
-    NDArray countArr = manager.create(counts).toDevice(hidden.getDevice(), false);
-    java.util.Optional<NDArray> entropy = java.util.Optional.ofNullable(entropies).map(e -> scatter(slots, e, b, t));
-    return new TokenScores(new BatchLogProbs(perToken, sums, countArr), entropy);
+    BatchLogProbs logProbs = scored.scatter(ScoredRows.withUnscoredSlot(values));
+    java.util.Optional<NDArray> entropy = withEntropy
+        ? java.util.Optional.of(scored.scatter(ScoredRows.withUnscoredSlot(entropies)).perToken())
+        : java.util.Optional.empty();
+    return new TokenScores(logProbs, entropy);
   }
 
-  /** {@code values[slot[r]]} for each flat row r, as {@code [B, T-1]} (an embedding lookup: differentiable). */
-  private static NDArray scatter(NDArray slots, NDArray values, int b, int t) {
-    return slots.getNDArrayInternal()
-        .embedding(slots, values.reshape(-1, 1), SparseFormat.DENSE).singletonOrThrow()
-        .reshape(b, t - 1);
-  }
-
-  /** Padding ids may be anything (e.g. -100); replace them with 0 so the embedding lookup stays in range. */
-  private static NDArray clampPadding(NDArray tokens, NDArray mask) {
-    return tokens.mul(mask);
-  }
-
-  private static int countScored(SequenceBatch batch) {
-    int n = 0;
-    for (int r = 0; r < batch.batchSize(); r++) {
-      n += batch.scoredCount(r);
+  /** {@code log_softmax(h W_lm^T)[target]} [c] for rows h [c, hidden] and targets [c, 1]. */
+  static NDArray gatherLogProbs(LlamaModel model, NDArray rows, NDArray targets) {
+    try (NDArray logits = model.logits(rows); // [c, vocab]
+        NDArray logp = logits.logSoftmax(-1)) { // [c, vocab]
+      return logp.gather(targets, 1).reshape(targets.getShape().get(0)); // [c]
     }
-    return n;
+  }
+
+  static void requireChunkRows(int chunkRows) {
+    if (chunkRows < 1) {
+      throw new IllegalArgumentException("chunkRows must be >= 1, got " + chunkRows);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.align4j.policies.text;
 
+import dev.align4j.policies.text.jinja.PyStrings;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,7 +12,8 @@ import java.util.List;
  * </pre>
  *
  * <p>One block per message; with {@link GenerationPrompt#ADD} the text ends with
- * {@code <|start_header_id|>assistant<|end_header_id|>\n\n}. Content is trimmed as Jinja's {@code trim} does. The
+ * {@code <|start_header_id|>assistant<|end_header_id|>\n\n}. Content is trimmed as Jinja's {@code trim} does
+ * (Python {@code str.strip}: also U+0085, U+00A0, U+2007, U+202F, which Java's {@link String#strip()} keeps). The
  * completion is each assistant's {@code {content}<|eot_id|>}: the end-of-turn token is trained so the model learns
  * to stop. The BOS text comes from the tokenizer (for Llama 3, {@code <|begin_of_text|>}). The Llama 3.1 variant
  * that injects a "Cutting Knowledge Date" system message is deliberately not reproduced.
@@ -40,7 +42,7 @@ public record Llama3Template() implements ChatTemplate {
         for (ChatMessage message : messages) {
             out.add(new Segment(header(message.role().wireName()), Part.PROMPT));
             Part part = message.role() == Role.ASSISTANT ? Part.COMPLETION : Part.PROMPT;
-            out.add(new Segment(message.content().strip() + END_OF_TURN, part));
+            out.add(new Segment(PyStrings.strip(message.content()) + END_OF_TURN, part));
         }
         if (generationPrompt == GenerationPrompt.ADD) {
             out.add(new Segment(header(Role.ASSISTANT.wireName()), Part.PROMPT));
@@ -50,5 +52,23 @@ public record Llama3Template() implements ChatTemplate {
 
     private static String header(String role) {
         return "<|start_header_id|>" + role + "<|end_header_id|>\n\n";
+    }
+
+    /** Registers {@code "llama3"}. */
+    public static final class Type implements ChatTemplateType {
+        @Override
+        public String name() {
+            return "llama3";
+        }
+
+        @Override
+        public Class<Llama3Template> configType() {
+            return Llama3Template.class;
+        }
+
+        @Override
+        public ChatTemplate create() {
+            return new Llama3Template();
+        }
     }
 }

@@ -38,6 +38,20 @@ public record SpecialTokens(Optional<String> bosToken, OptionalInt bosId, Option
         return new SpecialTokens(Optional.empty(), OptionalInt.empty(), Optional.empty(), OptionalInt.empty());
     }
 
+    /**
+     * A special token's text as {@code tokenizer_config.json} writes it: a string, or an AddedToken object
+     * {@code {"content": ...}}; empty for anything else (absent, {@code null}).
+     */
+    static Optional<String> tokenText(com.fasterxml.jackson.databind.JsonNode node) {
+        if (node.isTextual()) {
+            return Optional.of(node.asText());
+        }
+        if (node.isObject() && node.path("content").isTextual()) {
+            return Optional.of(node.path("content").asText());
+        }
+        return Optional.empty();
+    }
+
     /** The EOS text, or an error naming what a template needed it for. */
     String requireEosToken(String why) {
         return eosToken.orElseThrow(() -> new IllegalStateException(

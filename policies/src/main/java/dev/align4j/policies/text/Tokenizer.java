@@ -1,9 +1,9 @@
 package dev.align4j.policies.text;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.align4j.policies.llama.InvalidModelException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -58,6 +58,7 @@ public final class Tokenizer implements AutoCloseable {
         }
         try {
             byte[] bytes = Files.readAllBytes(file);
+            requireUsable(file, bytes);
             HuggingFaceTokenizer hf = HuggingFaceTokenizer.builder()
                     .optTokenizerPath(file)
                     .optAddSpecialTokens(false)
@@ -67,6 +68,8 @@ public final class Tokenizer implements AutoCloseable {
             return new Tokenizer(hf, folder, sha256Hex(bytes));
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot read tokenizer", e);
+        } catch (InvalidModelException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": not a valid Hugging Face tokenizer.json: " + e.getMessage(), e);
         }
@@ -77,10 +80,12 @@ public final class Tokenizer implements AutoCloseable {
         return toInts(hf.encode(text, false, false).getIds());
     }
 
-    /** Token ids of each text without special tokens added, in one native call. */
+    /**
+     * Token ids of each text without special tokens added. One native call per text: the native batch call turns
+     * any tokenizer error into a Rust panic that aborts the JVM, the single call reports it as an exception.
+     */
     public List<int[]> encodeAll(List<String> texts) {
-        Encoding[] encodings = hf.batchEncode(texts, false, false);
-        return java.util.Arrays.stream(encodings).map(e -> toInts(e.getIds())).toList();
+        return texts.stream().map(this::encode).toList();
     }
 
     /** Token ids of {@code text} with the tokenizer's post-processor applied (e.g. BOS prepended). */
@@ -126,8 +131,8 @@ public final class Tokenizer implements AutoCloseable {
     private SpecialTokens resolveSpecials(Path folder) {
         JsonNode tokenizerConfig = readJsonIfPresent(folder.resolve("tokenizer_config.json"));
         JsonNode modelConfig = readJsonIfPresent(folder.resolve("config.json"));
-        Optional<String> bosText = tokenText(tokenizerConfig.path("bos_token"));
-        Optional<String> eosText = tokenText(tokenizerConfig.path("eos_token"));
+        Optional<String> bosText = SpecialTokens.tokenText(tokenizerConfig.path("bos_token"));
+        Optional<String> eosText = SpecialTokens.tokenText(tokenizerConfig.path("eos_token"));
         OptionalInt bosId = bosText.isPresent() ? requireId(bosText.get(), "bos_token") : firstId(modelConfig.path("bos_token_id"));
         OptionalInt eosId = eosText.isPresent() ? requireId(eosText.get(), "eos_token") : firstId(modelConfig.path("eos_token_id"));
         if (bosText.isEmpty() && bosId.isPresent()) {
@@ -148,16 +153,6 @@ public final class Tokenizer implements AutoCloseable {
         return id;
     }
 
-    private static Optional<String> tokenText(JsonNode node) {
-        if (node.isTextual()) {
-            return Optional.of(node.asText());
-        }
-        if (node.isObject() && node.path("content").isTextual()) {
-            return Optional.of(node.path("content").asText());
-        }
-        return Optional.empty();
-    }
-
     private static OptionalInt firstId(JsonNode node) {
         if (node.isIntegralNumber()) {
             return OptionalInt.of(node.asInt());
@@ -176,6 +171,39 @@ public final class Tokenizer implements AutoCloseable {
             return JSON.readTree(file.toFile());
         } catch (IOException e) {
             throw new IllegalArgumentException(file.getFileName() + ": malformed JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a {@code tokenizer.json} that the native library loads but then fails on while encoding: an unknown
+     * token ({@code model.unk_token}, or Unigram's {@code model.unk_id}) that is not in the model's vocabulary. Such
+     * a file encodes text it knows and fails on the first character it does not, in a batch call by aborting the
+     * JVM (a Rust panic).
+     *
+     * @throws InvalidModelException naming the file and field
+     */
+    static void requireUsable(Path file, byte[] bytes) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw InvalidModelException.file(file, "malformed JSON: " + e.getMessage(), e);
+        }
+        JsonNode model = root == null ? null : root.get("model");
+        if (model == null || !model.isObject()) {
+            throw InvalidModelException.field(file, "model", "missing (a tokenizer.json has a model object)");
+        }
+        JsonNode vocab = model.path("vocab");
+        JsonNode unkToken = model.path("unk_token");
+        if (unkToken.isTextual() && vocab.isObject() && !vocab.has(unkToken.asText())) {
+            throw InvalidModelException.field(file, "model.unk_token", "'" + unkToken.asText() + "' is not in "
+                    + "model.vocab (" + vocab.size() + " entries); the tokenizer would fail on the first unknown "
+                    + "character");
+        }
+        JsonNode unkId = model.path("unk_id");
+        if (unkId.isIntegralNumber() && vocab.isArray() && (unkId.asLong() < 0 || unkId.asLong() >= vocab.size())) {
+            throw InvalidModelException.field(file, "model.unk_id", unkId.asLong() + " is outside model.vocab (" 
+                    + vocab.size() + " entries)");
         }
     }
 

@@ -77,4 +77,22 @@ public record TuluTemplate(Bos bos) implements ChatTemplate {
         }
         return new RenderedChat(out);
     }
+
+    /** Registers {@code "tulu"}: Tulu with BOS first (open-instruct {@code --add_bos}, the Tulu 3 Llama models). */
+    public static final class Type implements ChatTemplateType {
+        @Override
+        public String name() {
+            return "tulu";
+        }
+
+        @Override
+        public Class<TuluTemplate> configType() {
+            return TuluTemplate.class;
+        }
+
+        @Override
+        public ChatTemplate create() {
+            return withBos();
+        }
+    }
 }

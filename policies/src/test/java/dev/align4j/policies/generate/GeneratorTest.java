@@ -2,20 +2,24 @@ package dev.align4j.policies.generate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.align4j.core.BadInputException;
 import dev.align4j.policies.llama.LlamaConfig;
 import dev.align4j.policies.llama.LlamaModel;
 import dev.align4j.policies.llama.LoadOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** KV-cache generation against full recompute, batching, seeding and EOS stopping on a random small model. */
 class GeneratorTest {
@@ -125,5 +129,72 @@ class GeneratorTest {
       assertEquals(3, stopped.get(1).length, "prompt 1 stops at its budget");
       assertTrue(Arrays.stream(stopped.get(1)).noneMatch(t -> t == eos), "no EOS within prompt 1's budget");
     }
+  }
+
+  @Test
+  void topKOfOneIsGreedy() {
+    List<int[]> greedy = Generator.generate(model, PROMPTS, GenerationConfig.greedy(8));
+    List<int[]> topOne = Generator.generate(model, PROMPTS, new GenerationConfig(8, 1.5, 1.0, 1, 9L, false));
+    for (int i = 0; i < PROMPTS.size(); i++) {
+      assertArrayEquals(greedy.get(i), topOne.get(i));
+    }
+  }
+
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void liveArraysStayFlatOverTwoHundredSteps() {
+    int before = model.manager().getManagedArrays().size();
+    List<Integer> counts = new ArrayList<>();
+    for (GenerationConfig cfg : List.of(GenerationConfig.greedy(200), new GenerationConfig(200, 1.0, 0.9, 3, 1L,
+        false))) {
+      counts.clear();
+      List<int[]> out = Generator.generate(model, List.of(new int[] {1, 5, 9}, new int[] {4}),
+          new int[] {200, 200}, cfg, (step, gen) -> counts.add(gen.getManagedArrays().size()));
+      assertEquals(200, out.get(0).length);
+      assertEquals(199, counts.size(), "one count per step that feeds a next token (all but the last)");
+      // what lives across steps: the grown mask, the next tokens, and keys + values of each of the 2 layers
+      int expected = 2 + 2 * model.config().numHiddenLayers();
+      for (int s = 0; s < counts.size(); s++) {
+        assertEquals(expected, counts.get(s), "arrays alive in the generation scope after step " + s + ": " + cfg);
+      }
+    }
+    assertEquals(before, model.manager().getManagedArrays().size(), "nothing left in the model's manager");
+  }
+
+  @Test
+  void budgetsBeyondMaxPositionEmbeddingsAreRefusedBeforeWork() {
+    LlamaConfig c = model.config();
+    int maxPos = 16;
+    LlamaConfig shortContext = new LlamaConfig(c.vocabSize(), c.hiddenSize(), c.intermediateSize(),
+        c.numHiddenLayers(), c.numAttentionHeads(), c.numKeyValueHeads(), c.headDim(), c.rmsNormEps(), c.ropeTheta(),
+        c.ropeScaling(), maxPos, c.tieWordEmbeddings(), c.bosTokenId(), c.eosTokenIds());
+    try (LlamaModel m = LlamaModel.randomInit(shortContext, 7L, LoadOptions.cpu())) {
+      int[] prompt = {1, 5, 9};
+      assertEquals(maxPos - 3, Generator.generate(m, List.of(prompt), new int[] {maxPos - 3},
+          GenerationConfig.greedy(1)).get(0).length, "the last position still fits");
+      BadInputException e = assertThrows(BadInputException.class, () -> Generator.generate(m,
+          List.of(new int[] {1}, prompt), new int[] {5, maxPos - 2}, GenerationConfig.greedy(1)));
+      assertEquals("max_new_tokens", e.field());
+      assertTrue(e.getMessage().contains("prompt 1") && e.getMessage().contains("max_position_embeddings " + maxPos)
+          && e.getMessage().contains("at most 13"), e.getMessage());
+      BadInputException huge = assertThrows(BadInputException.class, () -> Generator.generate(m, List.of(prompt),
+          GenerationConfig.greedy(2_000_000_000)));
+      assertEquals("max_new_tokens", huge.field());
+    }
+  }
+
+  @Test
+  @Timeout(value = 1, unit = TimeUnit.MINUTES)
+  void aBatchThatCannotFitInMemoryIsRefusedFromAnEstimate() {
+    // a million prompts (GRPO with group_size 1e6): KV cache alone 1e6 × 4001 positions × 2 layers × 512 B = 4 TB
+    List<int[]> prompts = new ArrayList<>();
+    int[] one = {1};
+    for (int i = 0; i < 1_000_000; i++) {
+      prompts.add(one);
+    }
+    BadInputException e = assertThrows(BadInputException.class,
+        () -> Generator.generate(model, prompts, GenerationConfig.greedy(4000)));
+    assertEquals("max_new_tokens", e.field());
+    assertTrue(e.getMessage().contains("1000000 prompts") && e.getMessage().contains("GiB"), e.getMessage());
   }
 }

@@ -10,24 +10,27 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Finds the shared fixtures by walking up from the working directory (never an absolute path). */
+/** The repository's test fixtures ({@code fixtures/} at the root) and helpers to read them. */
 public final class Fixtures {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private Fixtures() {}
 
-  /** {@code ../shared/fixtures/tiny-llama} relative to the repository (searched upwards). */
+  /** The float64 parity fixture {@code fixtures/tiny-llama} (see its README). */
   public static Path tinyLlama() {
-    Path dir = Path.of("").toAbsolutePath();
-    for (Path p = dir; p != null; p = p.getParent()) {
-      for (Path candidate : List.of(p.resolve("shared/fixtures/tiny-llama"),
-          p.resolve("../shared/fixtures/tiny-llama"))) {
-        if (Files.isRegularFile(candidate.resolve("config.json"))) {
-          return candidate.normalize();
-        }
-      }
+    return repositoryFixture("tiny-llama");
+  }
+
+  /**
+   * {@code fixtures/NAME} of this repository; module tests run in the module folder, so it is {@code ../fixtures}.
+   * Nothing outside the checkout is searched.
+   */
+  public static Path repositoryFixture(String name) {
+    Path dir = Path.of("..", "fixtures", name).toAbsolutePath().normalize();
+    if (!Files.isRegularFile(dir.resolve("config.json"))) {
+      throw new IllegalStateException("fixture " + dir + " missing (tests run from a module folder of the repository)");
     }
-    throw new IllegalStateException("shared/fixtures/tiny-llama not found above " + dir);
+    return dir;
   }
 
   /** Every line of a JSONL file as a tree. */

@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Each kind of broken model folder fails with a message naming the tensor or field. */
@@ -100,5 +102,40 @@ class MalformedFolderTest {
     byte[] all = Files.readAllBytes(w);
     Files.write(w, java.util.Arrays.copyOf(all, all.length - 100));
     assertFails(dir, "model.safetensors", "truncated");
+  }
+
+  @Test
+  void nonFiniteWeightsAreRefusedNamingTheTensor(@TempDir Path dir) throws Exception {
+    brokenCopy(dir, c -> { }, t -> {
+      NDArray w = t.get("model.layers.1.self_attn.v_proj.weight");
+      float[] v = w.toFloatArray();
+      v[37] = Float.NaN;
+      v[40] = Float.NEGATIVE_INFINITY;
+      w.set(v);
+    });
+    assertFails(dir, "model.safetensors", "tensor 'model.layers.1.self_attn.v_proj.weight'",
+        "2 of 2048 values are NaN or infinite", "flat index 37");
+  }
+
+  @Test
+  @Timeout(value = 20, unit = TimeUnit.SECONDS)
+  void absurdSizesAreRefusedFromAnEstimateBeforeAllocating(@TempDir Path dir) throws Exception {
+    brokenCopy(dir, c -> c.put("num_hidden_layers", 1_000_000_000), t -> { });
+    assertFails(dir, "config.json", "field 'num_hidden_layers'", "GiB");
+    brokenCopy(dir, c -> c.put("vocab_size", 2_000_000_000).put("hidden_size", 65536).put("head_dim", 16), t -> { });
+    assertFails(dir, "config.json", "field 'vocab_size'", "GiB");
+    LlamaConfig huge = new LlamaConfig(50, 4096, 11008, 1_000_000_000, 32, 8, 128, 1e-5, 10000.0,
+        new RopeScaling.None(), 4096, false, java.util.OptionalInt.of(1), java.util.List.of(2));
+    InvalidModelException e = assertThrows(InvalidModelException.class,
+        () -> LlamaModel.randomInit(huge, 1L, LoadOptions.cpu()));
+    assertTrue(e.getMessage().contains("num_hidden_layers"), e.getMessage());
+  }
+
+  @Test
+  void moreLayersThanTheWeightsHoldNameTheFirstMissingLayer(@TempDir Path dir) throws Exception {
+    // 3000 layers of the tiny fixture (0.5 GB) fit in memory by the estimate but not in the weights
+    brokenCopy(dir, c -> c.put("num_hidden_layers", 3000), t -> { });
+    assertFails(dir, "tensor 'model.layers.2.input_layernorm.weight'", "missing", "num_hidden_layers = 3000",
+        "layers 0..1");
   }
 }

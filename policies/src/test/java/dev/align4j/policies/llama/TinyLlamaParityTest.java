@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Parity with shared/fixtures/tiny-llama: expected values are float64 references from the fixture's
+ * Parity with the repository's fixtures/tiny-llama: expected values are float64 references from the fixture's
  * reference.py (cross-checked against an HF-structured torch model to 7e-15); the README's fp32 tolerance is
  * 1.5e-5 per token, sum within tol × scored tokens, greedy tokens exact.
  */

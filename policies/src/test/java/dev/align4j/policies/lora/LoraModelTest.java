@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align4j.policies.cache.Digest;
 import dev.align4j.policies.llama.Fixtures;
+import dev.align4j.policies.llama.InvalidModelException;
 import dev.align4j.policies.llama.LlamaModel;
 import dev.align4j.policies.llama.LoadOptions;
 import dev.align4j.policies.safetensors.Safetensors;
@@ -25,7 +26,6 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,18 +59,6 @@ class LoraModelTest {
         }
     }
 
-    /** Gives every B seeded N(0, 0.05²) values so that the adapters change the output. */
-    private static void randomizeB(LoraModel lora, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        for (LoraLayer layer : lora.layers().values()) {
-            float[] b = new float[Math.toIntExact(layer.loraB().size())];
-            for (int i = 0; i < b.length; i++) {
-                b[i] = (float) (0.05 * rng.nextGaussian());
-            }
-            layer.loraB().set(b);
-        }
-    }
-
     private static double maxAbsDiff(float[] a, float[] b) {
         double m = 0;
         for (int i = 0; i < a.length; i++) {
@@ -98,7 +86,7 @@ class LoraModelTest {
     void adaptersOffIsTheBaseModelAndOnAgainIsTheAdaptedOne() {
         float[] base = logits();
         try (LoraModel lora = LoraModel.attach(model, CONFIG)) {
-            randomizeB(lora, 3);
+            LoraTesting.randomizeB(lora, 3);
             float[] adapted = logits();
             assertTrue(maxAbsDiff(base, adapted) > 1e-3, "the adapters must change the output for this test to mean anything");
             float[] reference = lora.withAdaptersDisabled(this::logits);
@@ -113,7 +101,7 @@ class LoraModelTest {
     void referenceWeightsFingerprintIgnoresAdaptersButSeesAMerge() {
         String base = new Digest().arrays(model.parameters()).hex();
         try (LoraModel lora = LoraModel.attach(model, CONFIG)) {
-            randomizeB(lora, 17);
+            LoraTesting.randomizeB(lora, 17);
             assertEquals(base, new Digest().arrays(model.parameters()).hex(), "adapters are not base weights");
             lora.merge();
             assertNotEquals(base, new Digest().arrays(model.parameters()).hex());
@@ -124,7 +112,7 @@ class LoraModelTest {
     void mergedEqualsUnmergedAndUnmergeRestoresTheBaseWeights() {
         float[] baseQ = model.parameters().get("model.layers.1.self_attn.q_proj.weight").toFloatArray();
         try (LoraModel lora = LoraModel.attach(model, CONFIG)) {
-            randomizeB(lora, 5);
+            LoraTesting.randomizeB(lora, 5);
             float[] adapted = logits();
             lora.merge();
             assertTrue(lora.isMerged());
@@ -142,7 +130,7 @@ class LoraModelTest {
         float[] adapted;
         Map<String, float[]> saved = new java.util.TreeMap<>();
         try (LoraModel lora = LoraModel.attach(model, CONFIG)) {
-            randomizeB(lora, 7);
+            LoraTesting.randomizeB(lora, 7);
             adapted = logits();
             lora.save(dir);
             lora.trainableParameters().forEach((k, v) -> saved.put(k, v.toFloatArray()));
@@ -176,7 +164,7 @@ class LoraModelTest {
     @Test
     void onlyLoraTensorsReceiveGradients() {
         try (LoraModel lora = LoraModel.attach(model, CONFIG)) {
-            randomizeB(lora, 9); // with B = 0 the gradient of A is exactly zero
+            LoraTesting.randomizeB(lora, 9); // with B = 0 the gradient of A is exactly zero
             try (NDManager step = model.manager().newSubManager();
                     GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray tokens = step.create(TOKENS);
@@ -198,7 +186,7 @@ class LoraModelTest {
     void dropoutActsOnlyInTrainingMode() {
         LoraConfig withDropout = new LoraConfig(4, 8.0, 0.5, EnumSet.allOf(TargetModule.class), LoraInit.GAUSSIAN, 1, "");
         try (LoraModel lora = LoraModel.attach(model, withDropout)) {
-            randomizeB(lora, 13);
+            LoraTesting.randomizeB(lora, 13);
             float[] eval1 = logits();
             assertArrayEquals(eval1, logits(), 0f);
             lora.setMode(LoraModel.Mode.TRAIN);
@@ -259,5 +247,20 @@ class LoraModelTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> LoraConfig.allProjections(4, 0, 0)).getMessage().contains("alpha"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> LoraConfig.allProjections(4, 8, 1)).getMessage().contains("dropout"));
         assertEquals(2.0, LoraConfig.allProjections(4, 8, 0).scaling());
+    }
+
+    @Test
+    void nonFiniteAdapterWeightsAreRefusedAtLoad() {
+        try (LoraModel lora = LoraModel.attach(model, CONFIG)) {
+            LoraLayer first = lora.layers().values().iterator().next();
+            float[] b = first.loraB().toFloatArray();
+            b[3] = Float.POSITIVE_INFINITY;
+            first.loraB().set(b);
+            lora.save(dir);
+        }
+        InvalidModelException e = assertThrows(InvalidModelException.class, () -> LoraModel.load(model, dir).close());
+        assertTrue(e.getMessage().contains(LoraModel.WEIGHTS_FILE)
+                && e.getMessage().contains("model.layers.0.self_attn.q_proj.lora_B.weight")
+                && e.getMessage().contains("1 of ") && e.getMessage().contains("flat index 3"), e.getMessage());
     }
 }

@@ -145,8 +145,9 @@ class ChatEncoderTest {
     @Test
     void badArgumentsAreNamed() throws IOException {
         ChatEncoder enc = tulu();
-        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> ChatTemplate.byName("chatml"));
-        assertTrue(unknown.getMessage().contains("[llama3, tulu]"), unknown.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> ChatTemplate.byName("zephyr"));
+        assertTrue(unknown.getMessage().startsWith("chat_template unknown chat template 'zephyr'"), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("chatml, llama3, tulu"), unknown.getMessage());
         assertThrows(IllegalArgumentException.class, () -> enc.encode(List.of(), GenerationPrompt.OMIT));
         IllegalArgumentException max = assertThrows(IllegalArgumentException.class,
                 () -> enc.encodePromptCompletion("a", "b", 0));

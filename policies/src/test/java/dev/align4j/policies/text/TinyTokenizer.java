@@ -57,19 +57,35 @@ final class TinyTokenizer {
         return dir;
     }
 
+    /** ChatML's special tokens, added after the base vocabulary by {@link #writeWithChatMl}. */
+    static final List<String> CHATML = List.of("<|im_start|>", "<|im_end|>", "<|endoftext|>");
+
+    /** Writes tokenizer.json with the base vocabulary plus {@link #CHATML}, ids from {@link #LL} + 1 on. */
+    static Path writeWithChatMl(Path dir) throws IOException {
+        writeTokenizerJson(dir, CHATML);
+        return dir;
+    }
+
     private static void writeTokenizerJson(Path dir) throws IOException {
+        writeTokenizerJson(dir, List.of());
+    }
+
+    private static void writeTokenizerJson(Path dir, List<String> extraSpecials) throws IOException {
         Map<String, Integer> vocab = new LinkedHashMap<>();
         SPECIALS.forEach(s -> vocab.put(s, vocab.size()));
         CHARS.chars().forEach(ch -> vocab.put(String.valueOf((char) ch), vocab.size()));
         vocab.put("he", vocab.size());
         vocab.put("ll", vocab.size());
+        extraSpecials.forEach(s -> vocab.put(s, vocab.size()));
+        List<String> allSpecials = new java.util.ArrayList<>(SPECIALS);
+        allSpecials.addAll(extraSpecials);
 
         ObjectNode root = JSON.createObjectNode();
         root.put("version", "1.0");
         root.putNull("truncation");
         root.putNull("padding");
         ArrayNode added = root.putArray("added_tokens");
-        for (String special : SPECIALS) {
+        for (String special : allSpecials) {
             ObjectNode t = added.addObject();
             t.put("id", vocab.get(special));
             t.put("content", special);

@@ -13,9 +13,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.align4j.policies.llama.InvalidModelException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -112,5 +116,33 @@ class TokenizerTest {
         Files.writeString(dir.resolve("tokenizer_config.json"), "{\"eos_token\": \"<nope>\"}");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tokenizer.fromFolder(dir));
         assertTrue(e.getMessage().contains("eos_token"), e.getMessage());
+    }
+
+    /**
+     * A tokenizer.json whose unk token is not in its vocabulary loads natively and encodes known text, but the
+     * first unknown character fails, and in DJL's batch call that failure is a Rust panic that aborts the JVM
+     * (reproduced with tokenizers 0.35.1 on batchEncode: "fatal runtime error: failed to initiate panic", exit
+     * 134). It is refused at load, naming the file and field.
+     */
+    @Test
+    void unkTokenMissingFromTheVocabularyIsRefusedAtLoad() throws IOException {
+        TinyTokenizer.writeBare(dir);
+        Path file = dir.resolve("tokenizer.json");
+        ObjectNode root = (ObjectNode) new ObjectMapper().readTree(file.toFile());
+        ((ObjectNode) root.get("model")).put("unk_token", "<missing>");
+        Files.writeString(file, root.toString());
+        InvalidModelException e = assertThrows(InvalidModelException.class, () -> Tokenizer.fromFolder(dir));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("field 'model.unk_token'")
+                && e.getMessage().contains("<missing>"), e.getMessage());
+    }
+
+    @Test
+    void encodeAllReportsUnknownCharactersOneByOne() throws IOException {
+        try (Tokenizer tok = Tokenizer.fromFolder(TinyTokenizer.writeBare(dir))) {
+            List<int[]> ids = tok.encodeAll(List.of("he", "ll", "HE"));
+            assertArrayEquals(new int[] {TinyTokenizer.HE}, ids.get(0));
+            assertArrayEquals(new int[] {TinyTokenizer.LL}, ids.get(1));
+            assertArrayEquals(new int[] {TinyTokenizer.UNK, TinyTokenizer.UNK}, ids.get(2));
+        }
     }
 }

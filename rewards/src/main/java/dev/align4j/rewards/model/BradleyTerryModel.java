@@ -11,7 +11,7 @@ import java.util.Objects;
  *   r(x)            = sum_k w_k x_k
  *   P(a preferred b) = sigmoid(r(a) - r(b))
  * </pre>
- * Fitted by {@link BradleyTerryTrainer}.
+ * Fitted by {@code dev.align4j.rewards.tribuo.BradleyTerryTrainer} (the optional {@code rewards-tribuo} module).
  *
  * @param weights one weight per feature name, in a stable order
  */

@@ -1,5 +1,7 @@
 /**
- * Reward models on hand-made features: a Bradley–Terry model fitted with Tribuo's logistic regression on feature
- * differences of preference pairs, and a fixed weighted sum (e.g. Tulu 3's {@code rm + 10 * verifier}).
+ * Reward models on hand-made features: the open {@link dev.align4j.rewards.model.RewardModel} interface, a
+ * Bradley–Terry linear model over feature differences of preference pairs (fitted by the optional
+ * {@code rewards-tribuo} module with Tribuo's logistic regression; scoring needs nothing but this package) and a
+ * fixed weighted sum (e.g. Tulu 3's {@code rm + 10 * verifier}).
  */
 package dev.align4j.rewards.model;

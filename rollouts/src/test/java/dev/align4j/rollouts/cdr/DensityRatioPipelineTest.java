@@ -49,15 +49,13 @@ class DensityRatioPipelineTest {
     weak.close();
   }
 
-  /** The shared fixture, found by walking up from the module directory. */
+  /** {@code fixtures/tiny-llama} of this repository (tests run in the module folder). */
   static Path fixture() {
-    for (Path p = Paths.get("").toAbsolutePath(); p != null; p = p.getParent()) {
-      Path candidate = p.resolve("shared").resolve("fixtures").resolve("tiny-llama");
-      if (Files.isRegularFile(candidate.resolve("config.json"))) {
-        return candidate;
-      }
+    Path dir = Path.of("..", "fixtures", "tiny-llama").toAbsolutePath().normalize();
+    if (!Files.isRegularFile(dir.resolve("config.json"))) {
+      throw new IllegalStateException("fixture " + dir + " missing (tests run from a module folder of the repository)");
     }
-    throw new IllegalStateException("shared/fixtures/tiny-llama not found above " + Paths.get("").toAbsolutePath());
+    return dir;
   }
 
   private static List<Prompt<Prompt.NoReference>> prompts() {

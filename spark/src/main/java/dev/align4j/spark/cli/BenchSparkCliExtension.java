@@ -1,6 +1,6 @@
 package dev.align4j.spark.cli;
 
-import dev.align4j.experiments.cli.CliExtension;
+import dev.align4j.app.cli.CliExtension;
 import java.util.Optional;
 
 /** Registers {@code ./align4j bench spark-verify} with the core CLI. */

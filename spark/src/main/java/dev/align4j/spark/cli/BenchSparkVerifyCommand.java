@@ -2,8 +2,8 @@ package dev.align4j.spark.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.align4j.experiments.cli.Checker;
-import dev.align4j.experiments.cli.Main;
+import dev.align4j.app.cli.Checker;
+import dev.align4j.app.cli.Main;
 import dev.align4j.core.AtomicOutput;
 import dev.align4j.core.Jsonl;
 import dev.align4j.rewards.math.MathCorpus;

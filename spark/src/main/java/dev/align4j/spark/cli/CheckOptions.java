@@ -1,6 +1,6 @@
 package dev.align4j.spark.cli;
 
-import dev.align4j.experiments.cli.Checker;
+import dev.align4j.app.cli.Checker;
 import dev.align4j.spark.InputLines;
 import dev.align4j.spark.SparkSessions;
 import dev.align4j.spark.jobs.CheckJob;

@@ -1,6 +1,6 @@
 package dev.align4j.spark.cli;
 
-import dev.align4j.experiments.cli.Main;
+import dev.align4j.app.cli.Main;
 import dev.align4j.spark.jobs.RowPlan;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

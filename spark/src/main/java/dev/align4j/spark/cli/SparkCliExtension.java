@@ -1,6 +1,6 @@
 package dev.align4j.spark.cli;
 
-import dev.align4j.experiments.cli.CliExtension;
+import dev.align4j.app.cli.CliExtension;
 
 /** Registers {@code ./align4j spark ...} with the core CLI. */
 public final class SparkCliExtension implements CliExtension {

@@ -1,6 +1,6 @@
 package dev.align4j.spark.cli;
 
-import dev.align4j.experiments.cli.Main;
+import dev.align4j.app.cli.Main;
 
 /**
  * The main class for {@code spark-submit}: {@code spark-submit --class dev.align4j.spark.cli.SparkMain JAR verify

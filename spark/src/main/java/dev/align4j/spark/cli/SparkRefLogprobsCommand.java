@@ -1,7 +1,7 @@
 package dev.align4j.spark.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.align4j.experiments.cli.Main;
+import dev.align4j.app.cli.Main;
 import dev.align4j.core.AtomicOutput;
 import dev.align4j.core.Jsonl;
 import dev.align4j.policies.cache.CacheKey;

@@ -1,6 +1,6 @@
 package dev.align4j.spark.jobs;
 
-import dev.align4j.experiments.cli.Verifiers;
+import dev.align4j.app.cli.Verifiers;
 import dev.align4j.core.AtomicOutput;
 import dev.align4j.core.BadInputException;
 import dev.align4j.core.JsonLine;

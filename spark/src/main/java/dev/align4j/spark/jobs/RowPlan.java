@@ -2,8 +2,8 @@ package dev.align4j.spark.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.align4j.experiments.cli.CheckTarget;
-import dev.align4j.experiments.cli.Checker;
+import dev.align4j.app.cli.CheckTarget;
+import dev.align4j.app.cli.Checker;
 import dev.align4j.core.JsonLine;
 import dev.align4j.core.Jsonl;
 import dev.align4j.rewards.Verdict;

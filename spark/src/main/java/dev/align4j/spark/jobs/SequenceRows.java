@@ -1,7 +1,7 @@
 package dev.align4j.spark.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.align4j.experiments.cli.ScoringRow;
+import dev.align4j.app.cli.ScoringRow;
 import dev.align4j.core.JsonLine;
 import dev.align4j.core.Jsonl;
 import dev.align4j.policies.llama.LlamaConfig;

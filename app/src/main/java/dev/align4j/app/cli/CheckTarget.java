@@ -1,0 +1,39 @@
+package dev.align4j.app.cli;
+
+import dev.align4j.rewards.Verdict;
+import dev.align4j.rewards.ifeval.Constraint;
+import java.util.List;
+
+/**
+ * What one input line's responses are checked against, parsed by a {@link Checker} from its reference fields;
+ * {@link #check} runs one response through the matching verifier of a {@link Verifiers}.
+ */
+public sealed interface CheckTarget {
+
+  /** Checks {@code response} with {@code verifiers}. */
+  Verdict check(String response, Verifiers verifiers);
+
+  /** Math: the gold answer (a string or a number in the input). */
+  record Gold(String gold) implements CheckTarget {
+    @Override
+    public Verdict check(String response, Verifiers verifiers) {
+      return verifiers.math().verify(response, gold);
+    }
+  }
+
+  /** Code: the assertions run after the response's last python block, inside the sandbox. */
+  record Tests(List<String> tests, long timeoutMs) implements CheckTarget {
+    @Override
+    public Verdict check(String response, Verifiers verifiers) {
+      return verifiers.code(timeoutMs).verify(response, tests);
+    }
+  }
+
+  /** Instruction following: the parsed constraints. */
+  record Constraints(List<Constraint> constraints) implements CheckTarget {
+    @Override
+    public Verdict check(String response, Verifiers verifiers) {
+      return verifiers.ifeval().verify(response, constraints);
+    }
+  }
+}
