@@ -43,12 +43,23 @@ public final class DynamicSampling {
   /** The batch stayed short after the last allowed round. */
   public static final class Exhausted extends IllegalStateException {
     private static final long serialVersionUID = 1L;
+    private final transient List<List<Integer>> keptPerRound;
 
-    /** @param rounds rounds used; @param kept groups kept; @param target groups wanted */
-    public Exhausted(int rounds, int kept, int target) {
-      super("dynamic sampling kept only " + kept + " of the " + target + " groups a batch needs after " + rounds
-          + " generation round(s) (max_rounds): most groups were all correct or all wrong, so the prompts are too"
-          + " easy or too hard for the policy; raise dynamic_sampling.max_rounds or turn dynamic sampling off");
+    /**
+     * @param keptPerRound per round used, the indices of the groups kept
+     * @param target groups wanted
+     */
+    public Exhausted(List<List<Integer>> keptPerRound, int target) {
+      super("dynamic sampling kept only " + keptPerRound.stream().mapToInt(List::size).sum() + " of the " + target
+          + " groups a batch needs after " + keptPerRound.size() + " generation round(s) (max_rounds): most groups"
+          + " were all correct or all wrong, so the prompts are too easy or too hard for the policy; raise"
+          + " dynamic_sampling.max_rounds or turn dynamic sampling off");
+      this.keptPerRound = keptPerRound.stream().map(List::copyOf).toList();
+    }
+
+    /** Per round used, the indices of the groups kept. */
+    public List<List<Integer>> keptPerRound() {
+      return keptPerRound;
     }
   }
 
@@ -83,7 +94,7 @@ public final class DynamicSampling {
         return new Filled<>(kept.subList(0, target), round, keptPerRound, sampled);
       }
       if (round >= maxRounds) {
-        throw new Exhausted(round, kept.size(), target);
+        throw new Exhausted(keptPerRound, target);
       }
     }
   }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.align4j.core.Scalars;
 import dev.align4j.policies.llama.LlamaModel;
 import dev.align4j.policies.score.ScoreOptions;
 import dev.align4j.policies.score.SequenceBatch;
@@ -119,21 +118,17 @@ public final class RolloutStep<R> {
     Optional<NDArray> ref = loss.needsReference()
         ? Optional.of(score(reference.orElseThrow(), all, rowsPerMicro, manager)) : Optional.empty();
     NDArray completionMask = manager.create(all.completionMask()).get(":, 1:").toType(DataType.FLOAT32, false);
-    NDArray lossMask = completionMask; // [B, T-1]
-    if (config.maskTruncatedCompletions()) {
-      float[] keep = new float[truncated.size()];
-      for (int b = 0; b < keep.length; b++) {
-        keep[b] = truncated.get(b) ? 0f : 1f;
-      }
-      lossMask = completionMask.mul(manager.create(keep).expandDims(1));
+    boolean[] cut = new boolean[truncated.size()];
+    for (int b = 0; b < cut.length; b++) {
+      cut[b] = truncated.get(b);
     }
-    Optional<NDArray> penalty = Optional.empty();
-    if (loss.klInReward()) {
-      NDArray kl = loss.klEstimator().perToken(old.orElseThrow(), ref.orElseThrow()); // [B, T-1]
-      penalty = Optional.of(Scalars.mul(kl.mul(completionMask), Scalars.sameType(kl, loss.klBeta())));
-    }
+    NDArray lossMask = lossMask(completionMask, cut, config.maskTruncatedCompletions()); // [B, T-1]
     NDArray scores = manager.create(rewards).toType(DataType.FLOAT32, false); // [N, G]
-    NDArray advantages = estimator.estimate(new TokenRewards(scores, penalty, completionMask)); // [B] or [B, T-1]
+    TokenRewards tokenRewards = loss.klInReward()
+        ? TokenRewards.withKlPenalty(scores, old.orElseThrow(), ref.orElseThrow(), completionMask,
+            loss.klEstimator(), loss.klBeta())
+        : TokenRewards.outcome(scores, completionMask);
+    NDArray advantages = estimator.estimate(tokenRewards); // [B] or [B, T-1]
     Optional<NDArray> oldForLoss = storeOldLogProbs ? old : Optional.empty();
     Optional<NDArray> refForLoss = loss.klInLoss() ? ref : Optional.empty();
     PolicyGradientBatch whole = new PolicyGradientBatch(
@@ -143,6 +138,22 @@ public final class RolloutStep<R> {
       micro.add(whole.rows(from, Math.min(sequences.size(), from + rowsPerMicro)));
     }
     return new GenerationBatch(micro, groups);
+  }
+
+  /**
+   * The mask the loss counts: the completion mask {@code [B, T]}, with every token of a truncated completion zeroed
+   * when {@code maskTruncated} is on (TRL's {@code mask_truncated_completions}).
+   */
+  public static NDArray lossMask(NDArray completionMask, boolean[] truncated, boolean maskTruncated) {
+    if (!maskTruncated) {
+      return completionMask;
+    }
+    double[] keep = new double[truncated.length];
+    for (int b = 0; b < keep.length; b++) {
+      keep[b] = truncated[b] ? 0 : 1;
+    }
+    NDArray rows = completionMask.getManager().create(keep).toType(completionMask.getDataType(), false);
+    return completionMask.mul(rows.expandDims(1));
   }
 
   /** Log-probs {@code [B, T-1]} of {@code batch} under {@code model}, no gradient, {@code rows} sequences at a time. */

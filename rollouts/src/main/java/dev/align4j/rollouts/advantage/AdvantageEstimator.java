@@ -18,7 +18,7 @@ import dev.align4j.core.RegistryTypeResolver;
  * <p>An open plug-in point: each estimator is a record that doubles as its JSON config ({@code {"type": "grpo",
  * "epsilon": 1e-6}}), registered by an {@link AdvantageType} listed in
  * {@code META-INF/services/dev.align4j.rollouts.advantage.AdvantageType}. Built-ins: {@code grpo},
- * {@code dr_grpo}, {@code rloo}, {@code reinforce}, {@code reinforce_pp}.
+ * {@code grpo_batch_std}, {@code dr_grpo}, {@code rloo}, {@code reinforce}, {@code reinforce_pp}.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.CUSTOM, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonTypeIdResolver(AdvantageEstimator.Types.class)

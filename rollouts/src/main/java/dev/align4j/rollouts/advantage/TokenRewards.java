@@ -3,6 +3,8 @@ package dev.align4j.rollouts.advantage;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.Shape;
+import dev.align4j.core.Scalars;
+import dev.align4j.rollouts.loss.KlEstimator;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -38,6 +40,17 @@ public record TokenRewards(NDArray scores, Optional<NDArray> penalty, NDArray ma
             + p.getShape());
       }
     });
+  }
+
+  /**
+   * Scores with the KL in the reward, as verl's {@code apply_kl_penalty}: {@code penalty = β · KL_t(old, ref) · m},
+   * the estimator applied to the log-probs of the policy that sampled ({@code old}) and the reference, {@code [B, T]}.
+   */
+  public static TokenRewards withKlPenalty(NDArray scores, NDArray oldLogProbs, NDArray refLogProbs, NDArray mask,
+      KlEstimator estimator, double beta) {
+    NDArray kl = estimator.perToken(oldLogProbs, refLogProbs).mul(mask.toType(oldLogProbs.getDataType(), false));
+    NDArray penalty = Scalars.mul(kl, Scalars.sameType(kl, beta)); // [B, T]
+    return new TokenRewards(scores, Optional.of(penalty), mask);
   }
 
   /** Outcome scores only, no per-token penalty. */
