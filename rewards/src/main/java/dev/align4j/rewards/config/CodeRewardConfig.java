@@ -3,7 +3,6 @@ package dev.align4j.rewards.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.align4j.core.JsonLine;
 import dev.align4j.core.Require;
-import dev.align4j.rewards.Graded;
 import dev.align4j.rewards.Reward;
 import dev.align4j.rewards.RewardType;
 import dev.align4j.rewards.Verdict;
@@ -26,41 +25,16 @@ public record CodeRewardConfig(@JsonProperty("scale") double scale) implements d
 
   @Override
   public Reward<List<String>> create() {
-    return new Reward<>() {
-      private volatile CodeVerifier verifier;
+    return new VerifiedReward<>(Set.of("tests"), CodeRewardConfig::tests, CodeVerifier::withDefaults, scale,
+        Verdict.Status.PASSED);
+  }
 
-      @Override
-      public Set<String> referenceFields() {
-        return Set.of("tests");
-      }
-
-      @Override
-      public List<String> reference(JsonLine line) {
-        List<String> tests = line.strings("tests");
-        if (tests.isEmpty()) {
-          throw line.error("tests", "must hold at least one test");
-        }
-        return List.copyOf(tests);
-      }
-
-      @Override
-      public Graded grade(String response, List<String> tests) {
-        return Graded.of(verifier().verify(response, tests), scale, Verdict.Status.PASSED);
-      }
-
-      private CodeVerifier verifier() {
-        CodeVerifier v = verifier;
-        if (v == null) {
-          synchronized (this) {
-            if (verifier == null) {
-              verifier = CodeVerifier.withDefaults();
-            }
-            v = verifier;
-          }
-        }
-        return v;
-      }
-    };
+  private static List<String> tests(JsonLine line) {
+    List<String> tests = line.strings("tests");
+    if (tests.isEmpty()) {
+      throw line.error("tests", "must hold at least one test");
+    }
+    return List.copyOf(tests);
   }
 
   /** Registers {@code "code"}. */

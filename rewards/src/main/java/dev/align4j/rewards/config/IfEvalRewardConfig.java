@@ -3,7 +3,6 @@ package dev.align4j.rewards.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.align4j.core.JsonLine;
 import dev.align4j.core.Require;
-import dev.align4j.rewards.Graded;
 import dev.align4j.rewards.Reward;
 import dev.align4j.rewards.RewardType;
 import dev.align4j.rewards.Verdict;
@@ -27,27 +26,16 @@ public record IfEvalRewardConfig(@JsonProperty("scale") double scale) implements
 
   @Override
   public Reward<List<Constraint>> create() {
-    IfEvalVerifier verifier = new IfEvalVerifier();
-    return new Reward<>() {
-      @Override
-      public Set<String> referenceFields() {
-        return Set.of("constraints");
-      }
+    return new VerifiedReward<>(Set.of("constraints"), IfEvalRewardConfig::constraints, IfEvalVerifier::new, scale,
+        Verdict.Status.SATISFIED);
+  }
 
-      @Override
-      public List<Constraint> reference(JsonLine line) {
-        try {
-          return IfEvalVerifier.parse(line.require("constraints"));
-        } catch (IllegalArgumentException e) {
-          throw line.error("constraints", e.getMessage());
-        }
-      }
-
-      @Override
-      public Graded grade(String response, List<Constraint> constraints) {
-        return Graded.of(verifier.verify(response, constraints), scale, Verdict.Status.SATISFIED);
-      }
-    };
+  private static List<Constraint> constraints(JsonLine line) {
+    try {
+      return IfEvalVerifier.parse(line.require("constraints"));
+    } catch (IllegalArgumentException e) {
+      throw line.error("constraints", e.getMessage());
+    }
   }
 
   /** Registers {@code "ifeval"}. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.align4j.core.JsonLine;
 import dev.align4j.core.Require;
-import dev.align4j.rewards.Graded;
 import dev.align4j.rewards.Reward;
 import dev.align4j.rewards.RewardType;
 import dev.align4j.rewards.Verdict;
@@ -26,27 +25,16 @@ public record MathRewardConfig(@JsonProperty("scale") double scale) implements d
 
   @Override
   public Reward<String> create() {
-    MathVerifier verifier = new MathVerifier();
-    return new Reward<>() {
-      @Override
-      public Set<String> referenceFields() {
-        return Set.of("gold");
-      }
+    return new VerifiedReward<>(Set.of("gold"), MathRewardConfig::gold, MathVerifier::new, scale,
+        Verdict.Status.CORRECT);
+  }
 
-      @Override
-      public String reference(JsonLine line) {
-        JsonNode g = line.require("gold");
-        if (!(g.isTextual() || g.isNumber()) || g.asText().isBlank()) {
-          throw line.error("gold", "must be a non-blank string or a number");
-        }
-        return g.asText();
-      }
-
-      @Override
-      public Graded grade(String response, String gold) {
-        return Graded.of(verifier.verify(response, gold), scale, Verdict.Status.CORRECT);
-      }
-    };
+  private static String gold(JsonLine line) {
+    JsonNode g = line.require("gold");
+    if (!(g.isTextual() || g.isNumber()) || g.asText().isBlank()) {
+      throw line.error("gold", "must be a non-blank string or a number");
+    }
+    return g.asText();
   }
 
   /** Registers {@code "math"}. */

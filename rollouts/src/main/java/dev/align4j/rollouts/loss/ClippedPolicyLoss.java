@@ -115,7 +115,6 @@ public final class ClippedPolicyLoss {
 
   /** {@code Σ v·m / max(1, Σ m)}, detached. */
   private static double tokenMean(NDArray values, NDArray mask) {
-    NDArray v = values.stopGradient().toType(mask.getDataType(), false);
-    return scalar(v.mul(mask).sum().div(mask.sum().maximum(1f)));
+    return scalar(LossAggregation.tokenMean(values.stopGradient().toType(mask.getDataType(), false), mask));
   }
 }

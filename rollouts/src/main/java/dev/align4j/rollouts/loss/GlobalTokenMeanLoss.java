@@ -12,7 +12,7 @@ public record GlobalTokenMeanLoss() implements LossAggregation {
 
   @Override
   public NDArray aggregate(NDArray perToken, NDArray mask) {
-    return perToken.mul(mask).sum().div(mask.sum().maximum(1f));
+    return LossAggregation.tokenMean(perToken, mask);
   }
 
   @Override

@@ -43,6 +43,11 @@ public interface LossAggregation {
   /** The micro-batch's weight in its update, from its loss mask {@code [B, T]}; finite and {@code >= 0}. */
   double weight(NDArray mask);
 
+  /** {@code Σ l·m / max(1, Σ m)}: the token mean of {@code perToken} under {@code mask}, both {@code [B, T]}. */
+  static NDArray tokenMean(NDArray perToken, NDArray mask) {
+    return perToken.mul(mask).sum().div(mask.sum().maximum(1f));
+  }
+
   /** Binds {@code "type"} to the records of {@link LossAggregationType#REGISTRY}. */
   final class Types extends RegistryTypeResolver<LossAggregation> {
     public Types() {
