@@ -1,6 +1,7 @@
 package dev.align4j.experiments.recipes;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.align4j.core.BadInputException;
 import dev.align4j.core.InvalidConfigException;
 import dev.align4j.core.Require;
 import dev.align4j.experiments.api.Experiment;
@@ -178,6 +179,11 @@ public final class GrpoExperiment implements Experiment<GrpoExperiment.Config> {
   private static <R> void runWith(Config c, RunContext ctx, Reward<R> reward) throws Exception {
     List<RlPrompt<R>> data = RlPrompt.readJsonl(c.trainFile(), reward); // checked before any model is loaded
     Rollout r = c.rollout();
+    int perGeneration = c.training().effectiveBatchSize() * r.miniBatches();
+    if (data.size() < perGeneration) {
+      throw new BadInputException(c.trainFile(), 0, null, "has " + data.size() + " prompts but one generation needs "
+          + perGeneration + " (mini_batches × gradient_accumulation_steps × per_device_batch_size)");
+    }
     try (PolicyModel policy = PolicyModel.load(ctx.initialWeights(c.model()), c.model(), c.chatTemplate());
         ReferenceHolder reference = ReferenceHolder.load(c.policyLoss().needsReference(), c.model())) {
       List<Prompt<R>> prompts = new ArrayList<>();
