@@ -219,4 +219,29 @@ class RolloutStepTest {
       assertTrue(PolicyGradientBatch.decode(rewardKl.encode(), scope).oldLogProbs().isEmpty());
     }
   }
+
+  @Test
+  void reinforcePlusPlusWithTheKlInTheRewardGivesWhitenedPerTokenAdvantages() {
+    PolicyLossConfig klInReward = new PolicyLossConfig(
+        new GlobalTokenMeanLoss(), 0.2, 0.28, 0, 0.1, KlEstimator.K1, KlPlacement.REWARD, 0);
+    RolloutStep<Integer> step = new RolloutStep<>(config(2, GroupFilter.KEEP_ALL, Optional.empty(), false, 1.0),
+        GRADER, dev.align4j.rollouts.advantage.ReinforcePlusPlusAdvantage.standard());
+    try (NDManager scope = policy.manager().newSubManager()) {
+      // a reference other than the policy, so that the KL penalty is not zero
+      try (LlamaModel reference = LlamaModel.randomInit(LlamaConfig.small(16, 32, 64, 2, 4, 2), 4, LoadOptions.cpu())) {
+        PolicyGradientBatch batch =
+            step.collect(policy, Optional.of(reference), prompts(), 11, klInReward, false, scope).batch().orElseThrow();
+        NDArray adv = batch.advantages();
+        assertEquals(batch.lossMask().getShape(), adv.getShape(), "one advantage per token");
+        NDArray m = batch.lossMask();
+        double n = m.sum().getFloat();
+        double mean = adv.mul(m).sum().getFloat() / n;
+        double var = adv.sub((float) mean).square().mul(m).sum().getFloat() / (n - 1);
+        // whitened over the batch's completion tokens (verl masked_whiten): mean 0, unbiased variance 1
+        assertEquals(0.0, mean, 1e-5);
+        assertEquals(1.0, var, 1e-4);
+        assertEquals(0f, adv.mul(m.sub(1)).abs().max().getFloat(), 0f, "zero off the completion");
+      }
+    }
+  }
 }
