@@ -1,6 +1,7 @@
 package readme;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.align4j.core.Require;
 import dev.align4j.experiments.api.Experiment;
 import dev.align4j.experiments.api.RunContext;
 import dev.align4j.experiments.data.Encoding;
@@ -20,7 +21,7 @@ public final class MyDpo implements Experiment<MyDpo.Config> {
   public record Config(@JsonProperty("model") Path model, @JsonProperty("train_file") Path trainFile,
                        @JsonProperty("beta") double beta, @JsonProperty("training") TrainingConfig training) {
     public Config {
-      if (!(beta > 0)) throw new IllegalArgumentException("beta must be > 0, got " + beta);
+      Require.positive("beta", beta); // an InvalidConfigException: exit 2 naming the file, line and 'beta'
     }
   }
   public String name() { return "my_dpo"; }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -28,6 +29,8 @@ public final class AtomicFiles {
   /** The prefix of temporary folders, so that stale ones can be found and removed. */
   public static final String TMP_FOLDER_PREFIX = ".tmp-";
 
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
   private AtomicFiles() {}
 
   /** Writes the body of a file. */
@@ -48,7 +51,7 @@ public final class AtomicFiles {
     Path tmp = null;
     try {
       Files.createDirectories(abs.getParent());
-      tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
+      tmp = newTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
       try (OutputStream raw = Files.newOutputStream(tmp);
            BufferedOutputStream out = new BufferedOutputStream(raw, 1 << 16)) {
         body.writeTo(out);
@@ -82,10 +85,10 @@ public final class AtomicFiles {
     Path tmp = null;
     try {
       Files.createDirectories(abs.getParent());
-      tmp = Files.createTempDirectory(abs.getParent(), TMP_FOLDER_PREFIX + abs.getFileName() + "-");
+      tmp = newTempDirectory(abs.getParent(), TMP_FOLDER_PREFIX + abs.getFileName() + "-");
       contents.writeTo(tmp);
       if (Files.exists(abs)) {
-        Path old = Files.createTempDirectory(abs.getParent(), TMP_FOLDER_PREFIX + "old-" + abs.getFileName() + "-");
+        Path old = newTempDirectory(abs.getParent(), TMP_FOLDER_PREFIX + "old-" + abs.getFileName() + "-");
         Files.delete(old);
         Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
         Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
@@ -105,6 +108,32 @@ public final class AtomicFiles {
         } catch (IOException ignored) {
           // a leftover hidden .tmp- folder is removed by the next removeStale
         }
+      }
+    }
+  }
+
+  /**
+   * Creates a new empty file {@code dir/PREFIX<random>SUFFIX} with the default permissions (what the umask allows,
+   * as for any other file the program writes; {@link Files#createTempFile} would make it owner-only, and the renamed
+   * result would keep that).
+   */
+  public static Path newTempFile(Path dir, String prefix, String suffix) throws IOException {
+    while (true) {
+      try {
+        return Files.createFile(dir.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong(), 36) + suffix));
+      } catch (FileAlreadyExistsException taken) {
+        // another name
+      }
+    }
+  }
+
+  /** Creates a new empty folder {@code dir/PREFIX<random>} with the default permissions (see {@link #newTempFile}). */
+  public static Path newTempDirectory(Path dir, String prefix) throws IOException {
+    while (true) {
+      try {
+        return Files.createDirectory(dir.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong(), 36)));
+      } catch (FileAlreadyExistsException taken) {
+        // another name
       }
     }
   }
@@ -156,9 +185,26 @@ public final class AtomicFiles {
 
   /** The cause of an I/O failure in words (the OS reason, e.g. "No space left on device", where there is one). */
   public static String describe(IOException e) {
-    String reason = e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
-        ? fs.getReason() : e.getMessage();
-    return reason == null ? e.getClass().getSimpleName() : reason;
+    if (e instanceof java.nio.file.FileSystemException fs) {
+      if (fs.getReason() != null) {
+        return fs.getReason();
+      }
+      // the JDK leaves the reason out of these (their message is just the path)
+      if (e instanceof NoSuchFileException) {
+        return "no such file or directory";
+      }
+      if (e instanceof java.nio.file.AccessDeniedException) {
+        return "permission denied";
+      }
+      if (e instanceof FileAlreadyExistsException) {
+        return "already exists";
+      }
+      if (e instanceof java.nio.file.NotDirectoryException) {
+        return "not a directory";
+      }
+      return e.getClass().getSimpleName();
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   private static void deleteQuietly(Path p) {

@@ -31,7 +31,7 @@ public final class AtomicOutput implements AutoCloseable {
     this.target = target.toAbsolutePath();
     Path dir = this.target.getParent();
     Files.createDirectories(dir);
-    this.tmp = Files.createTempFile(dir, "." + this.target.getFileName() + ".", ".tmp");
+    this.tmp = AtomicFiles.newTempFile(dir, "." + this.target.getFileName() + ".", ".tmp");
     this.writer = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
   }
 
@@ -39,7 +39,51 @@ public final class AtomicOutput implements AutoCloseable {
     try {
       return new AtomicOutput(target);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create output next to " + target, e);
+      throw new UncheckedIOException("cannot create output next to " + target + ": " + AtomicFiles.describe(e), e);
+    }
+  }
+
+  /**
+   * Refuses, before any work is done, an output path that cannot be written: a directory, or a path whose nearest
+   * existing ancestor is not a writable directory. Commands call it on their output options first thing.
+   *
+   * @throws BadInputException naming {@code option} (e.g. {@code --output})
+   */
+  public static void checkTarget(Path target, String option) {
+    Path abs = target.toAbsolutePath().normalize();
+    if (Files.isDirectory(abs)) {
+      throw BadInputException.option(option, abs + " is a directory; name a file");
+    }
+    if (Files.exists(abs) && !Files.isWritable(abs)) {
+      throw BadInputException.option(option, abs + " is not writable");
+    }
+    requireCreatableIn(abs, abs.getParent(), option);
+  }
+
+  /**
+   * Refuses, before any work is done, an output folder that cannot be used: an existing file, an existing folder
+   * that is not writable, or a path whose nearest existing ancestor is not a writable directory.
+   *
+   * @throws BadInputException naming {@code option} (e.g. {@code --out})
+   */
+  public static void checkFolder(Path folder, String option) {
+    Path abs = folder.toAbsolutePath().normalize();
+    if (Files.exists(abs) && !Files.isDirectory(abs)) {
+      throw BadInputException.option(option, abs + " is a file, not a folder");
+    }
+    requireCreatableIn(abs, abs, option);
+  }
+
+  private static void requireCreatableIn(Path abs, Path from, String option) {
+    Path ancestor = from;
+    while (ancestor != null && !Files.exists(ancestor)) {
+      ancestor = ancestor.getParent();
+    }
+    if (ancestor == null || !Files.isDirectory(ancestor)) {
+      throw BadInputException.option(option, "cannot create " + abs + ": " + ancestor + " is not a directory");
+    }
+    if (!Files.isWritable(ancestor)) {
+      throw BadInputException.option(option, "cannot create " + abs + ": " + ancestor + " is not writable");
     }
   }
 
@@ -47,7 +91,7 @@ public final class AtomicOutput implements AutoCloseable {
     try {
       writer.write(s);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("cannot write " + target + ": " + AtomicFiles.describe(e), e);
     }
   }
 
@@ -68,7 +112,7 @@ public final class AtomicOutput implements AutoCloseable {
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       committed = true;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + target, e);
+      throw new UncheckedIOException("cannot write " + target + ": " + AtomicFiles.describe(e), e);
     }
   }
 

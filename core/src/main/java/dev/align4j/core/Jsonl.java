@@ -4,54 +4,132 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads JSONL files (one JSON object per line, blank lines skipped) with errors naming file and line. */
+/**
+ * Reads JSONL files (one JSON object per line, blank lines skipped) with errors naming file and line. The rules,
+ * shared by every reader of the project (the Spark jobs parse their rows with {@link #decode} and
+ * {@link #parseLine} too):
+ *
+ * <ul>
+ *   <li>UTF-8 only: a line holding bytes that are not UTF-8 is an error naming that line and the byte offset;
+ *   <li>a UTF-8 byte order mark at the start of the file is skipped;
+ *   <li>lines end at {@code \n}, {@code \r\n} or a lone {@code \r} (as {@link java.io.BufferedReader} and Hadoop's
+ *       line reader split them);
+ *   <li>JSON is strict ({@link StrictJson}: duplicate keys, {@code NaN}/{@code Infinity} and trailing content are
+ *       errors) and every line must be an object.
+ * </ul>
+ */
 public final class Jsonl {
   /** Shared mapper ({@link StrictJson}): rejects NaN/Infinity literals, duplicate keys and trailing garbage. */
   public static final ObjectMapper MAPPER = StrictJson.mapper();
 
+  /** The byte order mark as a decoded character. */
+  private static final char BOM = '\uFEFF';
+
   private Jsonl() {}
 
-  /** Reads every non-blank line of {@code file}; malformed JSON or a non-object line is a {@link BadInputException}. */
+  /** Reads every non-blank line of {@code file}; bad bytes, malformed JSON or a non-object line is a {@link BadInputException}. */
   public static List<JsonLine> read(Path file) {
     if (!Files.isRegularFile(file)) {
-      throw new BadInputException(file, 0, null, "no such file");
+      throw new BadInputException(file, 0, null, Files.isDirectory(file) ? "is a directory, not a file" : "no such file");
     }
     List<JsonLine> out = new ArrayList<>();
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String s;
+    try (InputStream in = Files.newInputStream(file)) {
+      ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+      byte[] buf = new byte[1 << 16];
       int n = 0;
-      while ((s = r.readLine()) != null) {
-        n++;
-        if (s.isBlank()) {
-          continue;
+      boolean lastWasCr = false;
+      for (int got; (got = in.read(buf)) > 0; ) {
+        int start = 0;
+        for (int i = 0; i < got; i++) {
+          byte b = buf[i];
+          if (b == '\n' || b == '\r') {
+            line.write(buf, start, i - start);
+            start = i + 1;
+            if (!(b == '\n' && lastWasCr && line.size() == 0)) { // the \n of a \r\n ends no second line
+              add(out, file, ++n, line);
+            }
+            lastWasCr = b == '\r';
+          } else {
+            lastWasCr = false;
+          }
         }
-        JsonNode node;
-        try {
-          node = MAPPER.readTree(s);
-        } catch (JsonProcessingException e) {
-          throw new BadInputException(file, n, null, "malformed JSON: " + describe(e));
-        }
-        if (!(node instanceof ObjectNode obj)) {
-          throw new BadInputException(file, n, null, "each line must be a JSON object");
-        }
-        out.add(new JsonLine(file, n, obj));
+        line.write(buf, start, got - start);
+      }
+      if (line.size() > 0) {
+        add(out, file, ++n, line);
       }
     } catch (IOException e) {
-      throw new BadInputException(file, 0, null, "cannot read: " + e.getMessage(), e);
+      throw new BadInputException(file, 0, null, "cannot read: " + AtomicFiles.describe(e), e);
     }
     return out;
   }
 
+  private static void add(List<JsonLine> out, Path file, int n, ByteArrayOutputStream bytes) {
+    JsonLine parsed = parseLine(file, n, decode(file, n, bytes.toByteArray(), bytes.size()));
+    bytes.reset();
+    if (parsed != null) {
+      out.add(parsed);
+    }
+  }
+
+  /**
+   * The text of line {@code line} from its first {@code length} bytes, decoded as strict UTF-8.
+   *
+   * @throws BadInputException naming the line and the 1-based byte offset of the first byte that is not UTF-8
+   */
+  public static String decode(Path file, int line, byte[] bytes, int length) {
+    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes, 0, length);
+    try {
+      return utf8.decode(in).toString();
+    } catch (CharacterCodingException e) {
+      int at = in.position();
+      throw new BadInputException(file, line, null, String.format(
+          "not UTF-8: byte %d of the line is 0x%02X (input files must be UTF-8)", at + 1, bytes[at] & 0xFF));
+    }
+  }
+
+  /**
+   * Parses one line of text; {@code null} for a blank line. A byte order mark at the start of line 1 is skipped.
+   *
+   * @throws BadInputException on malformed JSON or a line that is not an object
+   */
+  public static JsonLine parseLine(Path file, int line, String text) {
+    if (line == 1 && !text.isEmpty() && text.charAt(0) == BOM) {
+      text = text.substring(1);
+    }
+    if (text.isBlank()) {
+      return null;
+    }
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new BadInputException(file, line, null, "malformed JSON: " + describe(e));
+    }
+    if (!(node instanceof ObjectNode obj)) {
+      throw new BadInputException(file, line, null, "each line must be a JSON object");
+    }
+    return new JsonLine(file, line, obj);
+  }
+
   /** Jackson's message, minus its advice to enable a parser feature (NaN and Infinity are never valid input). */
-  private static String describe(JsonProcessingException e) {
+  public static String describe(JsonProcessingException e) {
     String msg = e.getOriginalMessage();
     if (msg.startsWith("Non-standard token")) {
       int cut = msg.indexOf(':');

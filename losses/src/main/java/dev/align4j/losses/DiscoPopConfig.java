@@ -36,7 +36,7 @@ public record DiscoPopConfig(double beta, double discopopTau) implements LossCon
     return new DiscoPopConfig(beta, discopopTau != null ? discopopTau : DEFAULT_TAU);
   }
 
-  @JsonProperty("discopop_tau")
+  @JsonProperty(value = "discopop_tau", defaultValue = "0.05")
   @Override
   public double discopopTau() {
     return discopopTau;

@@ -35,7 +35,7 @@ public record ExoPairConfig(double beta, double labelSmoothing) implements LossC
     return new ExoPairConfig(beta, labelSmoothing != null ? labelSmoothing : DEFAULT_LABEL_SMOOTHING);
   }
 
-  @JsonProperty("label_smoothing")
+  @JsonProperty(value = "label_smoothing", defaultValue = "0.001")
   @Override
   public double labelSmoothing() {
     return labelSmoothing;

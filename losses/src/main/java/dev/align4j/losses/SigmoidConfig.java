@@ -13,7 +13,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 public record SigmoidConfig(
     @JsonProperty(value = "beta", required = true) double beta,
-    @JsonProperty("label_smoothing") double labelSmoothing) implements LossConfig {
+    @JsonProperty(value = "label_smoothing", defaultValue = "0.0") double labelSmoothing) implements LossConfig {
 
   public SigmoidConfig {
     Require.positive("beta", beta);

@@ -42,16 +42,23 @@ public record SimPoConfig(double beta, double gamma, double labelSmoothing, doub
     return new SimPoConfig(beta, gamma != null ? gamma : DEFAULT_GAMMA, labelSmoothing, sftWeight);
   }
 
-  @JsonProperty("label_smoothing")
+  @JsonProperty(value = "label_smoothing", defaultValue = "0.0")
   @Override
   public double labelSmoothing() {
     return labelSmoothing;
   }
 
-  @JsonProperty("sft_weight")
+  @JsonProperty(value = "sft_weight", defaultValue = "0.0")
   @Override
   public double sftWeight() {
     return sftWeight;
+  }
+
+  /** γ, the target margin; absent in JSON: {@value #DEFAULT_GAMMA}. */
+  @JsonProperty(value = "gamma", defaultValue = "0.5")
+  @Override
+  public double gamma() {
+    return gamma;
   }
 
   @Override

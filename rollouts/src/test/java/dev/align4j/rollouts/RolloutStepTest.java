@@ -149,6 +149,7 @@ class RolloutStepTest {
     try (NDManager scope = policy.manager().newSubManager()) {
       RolloutResult result = step.collect(policy, Optional.empty(), prompts(), 9, NO_KL, false, scope);
       // every completion uses the whole budget: penalty -0.5; the constant group's reward 7 becomes 6.5
+      assertEquals(2, result.groups().get(1).samples().size(), "group size 2");
       for (Sample s : result.groups().get(1).samples()) {
         assertEquals(6.5, s.reward(), 1e-12);
         assertEquals(7.0, s.score(), 0.0);

@@ -11,6 +11,7 @@ import dev.align4j.core.Jsonl;
 import dev.align4j.rewards.math.MathCorpus;
 import dev.align4j.rewards.math.MathVerifier;
 import dev.align4j.rollouts.Selection;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,6 +101,56 @@ class SparkCheckJobsTest {
     assertEquals(2, j.exit());
     assertTrue(j.stderr().contains(malformed + ":1: malformed JSON"), j.stderr());
     assertFalse(Files.exists(sparkOut));
+  }
+
+  @Test
+  void aByteOrderMarkIsAcceptedByBothPaths() throws Exception {
+    byte[] body = ("{\"id\": 1, \"response\": \"\\\\boxed{2}\", \"gold\": \"2\"}\n"
+        + "{\"id\": 2, \"response\": \"\\\\boxed{3}\", \"gold\": \"2\"}\n").getBytes(StandardCharsets.UTF_8);
+    byte[] withBom = new byte[body.length + 3];
+    withBom[0] = (byte) 0xEF;
+    withBom[1] = (byte) 0xBB;
+    withBom[2] = (byte) 0xBF;
+    System.arraycopy(body, 0, withBom, 3, body.length);
+    String out = new String(runBoth("math", Files.write(dir.resolve("bom.jsonl"), withBom)), StandardCharsets.UTF_8);
+    assertEquals(2, out.lines().count());
+  }
+
+  /**
+   * Each case: the same exit code 2 and the same stderr line from {@code spark verify} as from {@code verify}
+   * (the Spark job decodes rows itself instead of textFile's silent U+FFFD), and no output.
+   */
+  @Test
+  void undecodableBytesDuplicateIdsAndDuplicateKeysAreReportedExactlyLikeSingleMachine() throws Exception {
+    String ok = "{\"id\": %s, \"response\": \"\\\\boxed{2}\", \"gold\": \"2\"}\n";
+    byte[] latin1 = (String.format(ok, 1) + String.format(ok, 2) + "{\"id\": 3, \"response\": \"caf\u00e9\", "
+        + "\"gold\": \"2\"}\n").getBytes(StandardCharsets.ISO_8859_1);
+    byte[] duplicateId = (String.format(ok, "\"a\"") + String.format(ok, 7) + String.format(ok, "\"7\"")
+        + String.format(ok, 7)).getBytes(StandardCharsets.UTF_8);
+    // line 3 repeats id 1 and also has a bad field: the field error wins, as the single-machine loop checks it first
+    byte[] tie = (String.format(ok, 1) + "\n" + "{\"id\": 1, \"response\": 5, \"gold\": \"2\"}\n")
+        .getBytes(StandardCharsets.UTF_8);
+    byte[] duplicateKey = (String.format(ok, 1) + "{\"id\": 2, \"id\": 3, \"response\": \"x\", \"gold\": \"2\"}\n")
+        .getBytes(StandardCharsets.UTF_8);
+    String[][] cases = {
+      {"latin1", ":3: not UTF-8: byte 27 of the line is 0xE9"},
+      {"duplicate-id", ":4: field 'id': duplicate id 7 (first on line 2)"},
+      {"tie", ":3: field 'response': must be a string"},
+      {"duplicate-key", ":2: malformed JSON: Duplicate field 'id'"}};
+    byte[][] inputs = {latin1, duplicateId, tie, duplicateKey};
+    for (int i = 0; i < cases.length; i++) {
+      Path in = Files.write(dir.resolve(cases[i][0] + ".jsonl"), inputs[i]);
+      Path sparkOut = dir.resolve(cases[i][0] + "-spark.jsonl");
+      Path singleOut = dir.resolve(cases[i][0] + "-single.jsonl");
+      CliRun m = CliRun.of("verify", "--checker", "math", "--input", in.toString(), "--output", singleOut.toString());
+      CliRun s = CliRun.of("spark", "verify", "--checker", "math", "--input", in.toString(), "--output",
+          sparkOut.toString(), "--master", "local[2]", "--partitions", "2");
+      assertEquals(2, m.exit(), cases[i][0] + ": " + m.stderr());
+      assertTrue(m.stderr().contains(in + cases[i][1]), cases[i][0] + ": " + m.stderr());
+      assertEquals(m.stderr(), s.stderr(), cases[i][0]);
+      assertEquals(2, s.exit(), cases[i][0]);
+      assertFalse(Files.exists(sparkOut) || Files.exists(singleOut), cases[i][0] + ": nothing written");
+    }
   }
 
   @Test

@@ -64,7 +64,9 @@ class SparkRefLogprobsTest {
     CacheLookup hit = new ReferenceLogProbCache(cache).lookup(key);
     List<ReferenceLogProbs> values = assertInstanceOf(CacheLookup.Hit.class, hit).values();
     List<String> lines = Files.readAllLines(out);
+    assertEquals(rows.size(), lines.size());
     assertEquals(lines.size(), values.size());
+    assertTrue(lines.size() >= 10, "the fixture's sequences: " + lines.size());
     for (int i = 0; i < lines.size(); i++) {
       JsonNode o = CliRunJson.read(lines.get(i));
       assertEquals(o.get("count").asInt(), values.get(i).tokenCount());

@@ -65,6 +65,7 @@ public final class BenchDpoStepCommand implements Callable<Integer> {
           + "--vocab >= 2");
     }
     LoadOptions.parse(device, dtype); // refuse a bad spelling before any work
+    out.ifPresent(o -> AtomicOutput.checkTarget(o, "--out"));
     ArrayNode rows = Jsonl.MAPPER.createArrayNode();
     for (int vocab : vocabs) {
       for (int r : loraRank > 0 ? new int[] {0, loraRank} : new int[] {0}) {

@@ -70,8 +70,8 @@ public final class BenchPolicyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     int n = threads.orElse(Runtime.getRuntime().availableProcessors());
     if (n < 1 || iters < 1 || warmup < 0 || seq < 4 || batch < 1 || genTokens < 1 || genPrompt < 1) {
-      throw new IllegalArgumentException("--threads, --iters, --batch, --gen-* must be >= 1, --seq >= 4, "
-          + "--warmup >= 0");
+      throw dev.align4j.core.BadInputException.option("--threads, --iters, --batch, --gen-*, --seq, --warmup",
+          "must be >= 1 (--seq >= 4, --warmup >= 0)");
     }
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");

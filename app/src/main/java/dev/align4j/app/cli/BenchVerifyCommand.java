@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.core.AtomicOutput;
 import dev.align4j.core.Jsonl;
+import dev.align4j.rewards.Verdict;
+import dev.align4j.rewards.code.CodeVerifier;
 import dev.align4j.rewards.code.PythonInterpreter;
 import dev.align4j.rewards.code.Sandbox;
 import dev.align4j.rewards.code.SandboxLimits;
-import dev.align4j.rewards.code.SandboxRun;
 import dev.align4j.rewards.math.MathCorpus;
 import dev.align4j.rewards.math.MathVerifier;
 import java.io.IOException;
@@ -25,8 +26,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code ./align4j bench verify [--out FILE]}: (1) math checks per second on one core (single thread) over the math
  * corpus, after a warm-up, median of {@code --math-runs} timed passes; (2) code-sandbox overhead per case, the
- * median over a few small cases of (median sandboxed run − median bare {@code python3 script.py} run of the same
- * solution and tests, same interpreter), runs interleaved. Writes
+ * median over a few small cases of (median sandboxed check − median bare {@code python3 script.py} run of the same
+ * solution and tests, same interpreter), runs interleaved; a sandboxed check is the whole {@link CodeVerifier} path
+ * (parsing the asserts, the per-run cgroup, the isolated run, the comparison outside). Writes
  * {@code [{"name": "math", "checks_per_s_per_core": x, ...}, {"name": "sandbox", "overhead_ms_per_case": y, ...}]}.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -55,7 +57,7 @@ public final class BenchVerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (mathRuns < 1 || sandboxRuns < 1) {
-      throw new IllegalArgumentException("--math-runs and --sandbox-runs must be >= 1");
+      throw dev.align4j.core.BadInputException.option("--math-runs, --sandbox-runs", "must be >= 1");
     }
     ArrayNode results = Jsonl.MAPPER.createArrayNode();
     results.add(benchMath());
@@ -115,6 +117,7 @@ public final class BenchVerifyCommand implements Callable<Integer> {
   private ObjectNode benchSandbox() throws IOException, InterruptedException {
     PythonInterpreter python = PythonInterpreter.resolve();
     Sandbox sandbox = Sandbox.create(SandboxLimits.defaults(), python);
+    CodeVerifier verifier = new CodeVerifier(sandbox);
     Path dir = Files.createTempDirectory("align4j-bench-");
     try {
       double[] overheads = new double[CODE_CASES.size()];
@@ -127,10 +130,10 @@ public final class BenchVerifyCommand implements Callable<Integer> {
         Files.writeString(script, cs[0] + "\n" + String.join("\n", tests) + "\n");
         double[] s = new double[sandboxRuns];
         double[] b = new double[sandboxRuns];
-        timeSandbox(sandbox, cs[0], tests);
+        timeSandbox(verifier, cs[0], tests);
         timeBare(python, script);
         for (int r = 0; r < sandboxRuns; r++) {
-          s[r] = timeSandbox(sandbox, cs[0], tests);
+          s[r] = timeSandbox(verifier, cs[0], tests);
           b[r] = timeBare(python, script);
         }
         sandboxed[c] = median(s);
@@ -144,10 +147,11 @@ public final class BenchVerifyCommand implements Callable<Integer> {
       n.put("median_bare_ms", median(bare));
       n.put("cases", CODE_CASES.size());
       n.put("runs_per_case", sandboxRuns);
-      n.put("isolation", sandbox.isolation().name().toLowerCase(Locale.ROOT));
+      n.put("isolation", sandbox.describe());
       n.put("python", python.executable().toString());
       return n;
     } finally {
+      Sandbox.awaitCleanups(5000);
       try (var files = Files.list(dir)) {
         for (Path p : (Iterable<Path>) files::iterator) {
           Files.deleteIfExists(p);
@@ -157,12 +161,12 @@ public final class BenchVerifyCommand implements Callable<Integer> {
     }
   }
 
-  private static double timeSandbox(Sandbox sandbox, String solution, List<String> tests) {
+  private static double timeSandbox(CodeVerifier verifier, String solution, List<String> tests) {
     long start = System.nanoTime();
-    SandboxRun run = sandbox.run(solution, tests);
+    Verdict v = verifier.verifyAsserts("```python\n" + solution + "```\n", tests);
     double ms = (System.nanoTime() - start) / 1e6;
-    if (run.passedCount() != tests.size()) {
-      throw new IllegalStateException("benchmark case failed in the sandbox: " + run.detail());
+    if (v.status() != Verdict.Status.PASSED) {
+      throw new IllegalStateException("benchmark case failed in the sandbox: " + v.detail());
     }
     return ms;
   }

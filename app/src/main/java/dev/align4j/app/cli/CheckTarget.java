@@ -1,6 +1,7 @@
 package dev.align4j.app.cli;
 
 import dev.align4j.rewards.Verdict;
+import dev.align4j.rewards.code.CodeTest;
 import dev.align4j.rewards.ifeval.Constraint;
 import java.util.List;
 
@@ -21,8 +22,8 @@ public sealed interface CheckTarget {
     }
   }
 
-  /** Code: the assertions run after the response's last python block, inside the sandbox. */
-  record Tests(List<String> tests, long timeoutMs) implements CheckTarget {
+  /** Code: the tests of the response's last python block (only the calls and programs run in the sandbox). */
+  record Tests(List<CodeTest> tests, long timeoutMs) implements CheckTarget {
     @Override
     public Verdict check(String response, Verifiers verifiers) {
       return verifiers.code(timeoutMs).verify(response, tests);

@@ -2,9 +2,9 @@ package dev.align4j.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.align4j.core.JsonLine;
-import dev.align4j.rewards.ifeval.IfEvalVerifier;
+import dev.align4j.rewards.config.CodeRewardConfig;
+import dev.align4j.rewards.config.IfEvalRewardConfig;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import picocli.CommandLine;
@@ -29,21 +29,13 @@ public enum Checker {
   CODE(Set.of("tests")) {
     @Override
     public CheckTarget target(JsonLine line, long timeoutMs) {
-      List<String> tests = line.strings("tests");
-      if (tests.isEmpty()) {
-        throw line.error("tests", "must hold at least one test");
-      }
-      return new CheckTarget.Tests(tests, timeoutMs);
+      return new CheckTarget.Tests(CodeRewardConfig.tests(line), timeoutMs);
     }
   },
   IFEVAL(Set.of("constraints")) {
     @Override
     public CheckTarget target(JsonLine line, long timeoutMs) {
-      try {
-        return new CheckTarget.Constraints(IfEvalVerifier.parse(line.require("constraints")));
-      } catch (IllegalArgumentException e) {
-        throw line.error("constraints", e.getMessage());
-      }
+      return new CheckTarget.Constraints(IfEvalRewardConfig.constraints(line));
     }
   };
 

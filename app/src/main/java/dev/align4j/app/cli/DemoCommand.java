@@ -29,6 +29,9 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!(stepsScale > 0 && stepsScale <= 100)) {
+      throw dev.align4j.core.BadInputException.option("--steps-scale", "must be in (0, 100], got " + stepsScale);
+    }
     // The tiny model's ops are too small to gain from threads, and on a busy 2-core machine OpenMP spinning
     // makes multi-threaded steps many times slower; one intra-op thread unless the user chose otherwise.
     if (System.getProperty("ai.djl.pytorch.num_threads") == null) {

@@ -6,11 +6,15 @@ import dev.align4j.app.cli.LogprobsCommand.ClosableOptional;
 import dev.align4j.app.cli.LogprobsCommand.ModelOptions;
 import dev.align4j.core.AtomicOutput;
 import dev.align4j.core.JsonLine;
+import dev.align4j.core.BadInputException;
 import dev.align4j.core.Jsonl;
+import dev.align4j.core.UniqueIds;
 import dev.align4j.policies.generate.GenerationConfig;
 import dev.align4j.policies.generate.Generator;
 import dev.align4j.policies.llama.LlamaConfig;
 import dev.align4j.policies.llama.LlamaModel;
+import dev.align4j.policies.llama.LoadOptions;
+import dev.align4j.policies.llama.MemoryEstimate;
 import dev.align4j.policies.text.ChatEncoder;
 import dev.align4j.policies.text.ChatTemplate;
 import dev.align4j.policies.text.Tokenizer;
@@ -63,25 +67,36 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+    Options.atLeast("--batch-size", batchSize, 1);
+    Options.atLeast("--max-new-tokens", maxNewTokens, 0);
+    if (!(temperature >= 0 && Double.isFinite(temperature))) {
+      throw BadInputException.option("--temperature", "must be a finite number >= 0, got " + temperature);
     }
-    GenerationConfig config;
-    try {
-      config = new GenerationConfig(maxNewTokens, temperature, topP, topK, seed, stopAtEos);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("bad generation option: " + e.getMessage(), e);
+    if (!(topP > 0 && topP <= 1)) {
+      throw BadInputException.option("--top-p", "must be in (0, 1], got " + topP);
     }
+    Options.atLeast("--top-k", topK, 0);
+    Options.output("--output", output);
+    LoadOptions load = model.loadOptions();
+    LlamaConfig config = model.config();
+    if (maxNewTokens >= config.maxPositionEmbeddings()) {
+      throw BadInputException.option("--max-new-tokens", maxNewTokens + " reaches the model's max_position_embeddings "
+          + config.maxPositionEmbeddings() + " (prompt and new tokens must fit in it)");
+    }
+    GenerationConfig generation = new GenerationConfig(maxNewTokens, temperature, topP, topK, seed, stopAtEos);
     List<JsonLine> lines = Jsonl.read(input);
-    try (ClosableOptional tokHandle = ModelOptions.tokenizer(model.dir);
-        LlamaModel m = model.load()) {
+    try (ClosableOptional tokHandle = ModelOptions.tokenizer(model.dir)) {
       Optional<Tokenizer> tok = tokHandle.get();
       Optional<ChatTemplate> template = ModelOptions.template(chatTemplate, model.dir);
       List<Request> requests = new ArrayList<>();
+      UniqueIds ids = new UniqueIds();
+      int bytes = load.dtype().dataType().getNumOfBytes();
       for (JsonLine l : lines) {
-        requests.add(parse(l, tok, template, m.config()));
+        requests.add(parse(l, tok, template, config, bytes));
+        ids.add(l);
       }
-      try (AtomicOutput out = AtomicOutput.create(output)) {
+      try (LlamaModel m = LlamaModel.load(model.dir, load);
+          AtomicOutput out = AtomicOutput.create(output)) {
         LogprobsCommand.Progress progress = new LogprobsCommand.Progress("generate", requests.size());
         for (int start = 0; start < requests.size(); start += batchSize) {
           List<Request> chunk = requests.subList(start, Math.min(requests.size(), start + batchSize));
@@ -91,7 +106,7 @@ public final class GenerateCommand implements Callable<Integer> {
             prompts.add(chunk.get(i).prompt());
             budgets[i] = chunk.get(i).maxNewTokens();
           }
-          List<int[]> produced = Generator.generate(m, prompts, budgets, config);
+          List<int[]> produced = Generator.generate(m, prompts, budgets, generation);
           for (int i = 0; i < chunk.size(); i++) {
             ObjectNode o = Jsonl.MAPPER.createObjectNode();
             o.set("id", chunk.get(i).line().id());
@@ -112,7 +127,8 @@ public final class GenerateCommand implements Callable<Integer> {
     return Main.EXIT_OK;
   }
 
-  private Request parse(JsonLine l, Optional<Tokenizer> tok, Optional<ChatTemplate> template, LlamaConfig config) {
+  private Request parse(JsonLine l, Optional<Tokenizer> tok, Optional<ChatTemplate> template, LlamaConfig config,
+      int bytesPerElement) {
     l.id();
     l.onlyFields(FIELDS);
     int budget = maxNewTokens;
@@ -137,10 +153,16 @@ public final class GenerateCommand implements Callable<Integer> {
       throw l.error("prompt", "must hold at least one token");
     }
     ModelOptions.checkIds(l, "prompt", ids, config.vocabSize());
-    Optional<String> tooLong = Generator.positionsProblem(config, ids.length, budget);
-    if (budget > 0 && tooLong.isPresent()) {
-      throw l.error("max_new_tokens", tooLong.get());
+    // the budget is checked against the model before anything is allocated: prompt + new tokens must fit in its
+    // positions, and the KV cache of a batch in memory
+    String field = l.has("max_new_tokens") ? "max_new_tokens" : "prompt";
+    long positions = (long) ids.length + budget;
+    if (positions > config.maxPositionEmbeddings()) {
+      throw l.error(field, ids.length + " prompt tokens + " + budget + " new tokens exceed the model's "
+          + "max_position_embeddings " + config.maxPositionEmbeddings());
     }
+    Options.fits(l, field, MemoryEstimate.generation(config, 1, ids.length, budget, bytesPerElement),
+        MemoryEstimate.generation(config, batchSize, ids.length, budget, bytesPerElement));
     return new Request(l, ids, budget);
   }
 }

@@ -7,8 +7,8 @@ import dev.align4j.core.BadInputException;
 import dev.align4j.core.InvalidConfigException;
 import dev.align4j.core.JsonLine;
 import dev.align4j.core.Jsonl;
-import dev.align4j.policies.llama.ComputeDevice;
-import dev.align4j.policies.llama.ComputeDtype;
+import dev.align4j.core.UniqueIds;
+import dev.align4j.policies.llama.LlamaConfig;
 import dev.align4j.policies.llama.LlamaModel;
 import dev.align4j.policies.llama.LoadOptions;
 import dev.align4j.policies.score.BatchLogProbs;
@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -57,33 +56,33 @@ public final class LogprobsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
-    }
+    Options.atLeast("--batch-size", batchSize, 1);
+    Options.output("--output", output);
+    LoadOptions load = model.loadOptions();
+    Optional<ChatTemplate> template = ModelOptions.template(chatTemplate, model.dir);
+    LlamaConfig config = model.config();
     List<JsonLine> lines = Jsonl.read(input);
-    List<ScoringRow> cases;
+    List<ScoringRow> cases = new ArrayList<>();
     try (ClosableOptional tokHandle = ModelOptions.tokenizer(model.dir)) {
       Optional<Tokenizer> tok = tokHandle.get();
-      Optional<ChatTemplate> template = ModelOptions.template(chatTemplate, model.dir);
-      cases = new ArrayList<>();
+      UniqueIds ids = new UniqueIds();
       for (JsonLine l : lines) {
-        cases.add(parse(l, tok, template));
+        ScoringRow row = parse(l, tok, template);
+        row.checkIds(config.vocabSize());
+        row.checkFits(config, batchSize, load.dtype().dataType().getNumOfBytes());
+        ids.add(l);
+        cases.add(row);
       }
     }
-    try (LlamaModel m = model.load()) {
-      int vocab = m.config().vocabSize();
-      for (ScoringRow c : cases) {
-        c.checkIds(vocab);
+    try (LlamaModel m = LlamaModel.load(model.dir, load);
+        AtomicOutput out = AtomicOutput.create(output)) {
+      Progress progress = new Progress("logprobs", cases.size());
+      for (int start = 0; start < cases.size(); start += batchSize) {
+        List<ScoringRow> chunk = cases.subList(start, Math.min(cases.size(), start + batchSize));
+        score(m, chunk, out);
+        progress.advance(chunk.size());
       }
-      try (AtomicOutput out = AtomicOutput.create(output)) {
-        Progress progress = new Progress("logprobs", cases.size());
-        for (int start = 0; start < cases.size(); start += batchSize) {
-          List<ScoringRow> chunk = cases.subList(start, Math.min(cases.size(), start + batchSize));
-          score(m, chunk, out);
-          progress.advance(chunk.size());
-        }
-        out.commit();
-      }
+      out.commit();
     }
     return Main.EXIT_OK;
   }
@@ -165,25 +164,15 @@ public final class LogprobsCommand implements Callable<Integer> {
     String dtype;
 
     LoadOptions loadOptions() {
-      return new LoadOptions(parse(ComputeDevice.class, "--device", device),
-          parse(ComputeDtype.class, "--dtype", dtype));
+      return Options.loadOptions(device, dtype);
     }
 
-    LlamaModel load() {
-      return LlamaModel.load(dir, loadOptions());
-    }
-
-    private static <E extends Enum<E>> E parse(Class<E> type, String flag, String value) {
-      try {
-        return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        List<String> allowed = new ArrayList<>();
-        for (E c : type.getEnumConstants()) {
-          allowed.add(c.name().toLowerCase(Locale.ROOT));
-        }
-        throw new IllegalArgumentException(flag + ": unknown value '" + value + "' (allowed: "
-            + String.join(", ", allowed) + ")");
+    /** The folder's {@code config.json} (cheap: read before any weight, to check input against it). */
+    LlamaConfig config() {
+      if (!Files.isDirectory(dir)) {
+        throw BadInputException.option("--model", dir + (Files.exists(dir) ? " is not a directory" : ": no such folder"));
       }
+      return LlamaConfig.read(dir.resolve("config.json"));
     }
 
     /** The folder's tokenizer when it has a tokenizer.json (closing the Optional closes it). */
@@ -198,7 +187,7 @@ public final class LogprobsCommand implements Callable<Integer> {
         try {
           return ChatTemplate.resolve(s, modelDir);
         } catch (InvalidConfigException e) {
-          throw new IllegalArgumentException("--chat-template: " + e.getMessage(), e);
+          throw BadInputException.option("--chat-template", e.reason());
         }
       });
     }

@@ -6,25 +6,20 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.core.AtomicOutput;
-import dev.align4j.core.BadInputException;
 import dev.align4j.core.JsonLine;
 import dev.align4j.core.Jsonl;
-import dev.align4j.core.InvalidConfigException;
+import dev.align4j.core.UniqueIds;
+import dev.align4j.experiments.api.ConfigFiles;
 import dev.align4j.losses.LogProbPair;
 import dev.align4j.losses.LossConfig;
 import dev.align4j.losses.LossOutput;
 import dev.align4j.losses.PreferenceBatch;
 import dev.align4j.losses.PreferenceLoss;
 import dev.align4j.losses.ReferenceBasedLoss;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,15 +54,23 @@ public final class LossCommand implements Callable<Integer> {
   Path output;
 
   /** One input line: per-token log-probs; reference arrays are present only for reference-based losses. */
-  record PairLine(JsonNode id, double[] chosen, double[] rejected, Optional<double[]> refChosen, Optional<double[]> refRejected) {}
+  record PairLine(JsonLine line, double[] chosen, double[] rejected, Optional<double[]> refChosen,
+      Optional<double[]> refRejected) {
+    JsonNode id() {
+      return line.id();
+    }
+  }
 
   @Override
   public Integer call() {
+    Options.output("--output", output);
     PreferenceLoss loss = readConfig(config).create();
     boolean needsReference = loss instanceof ReferenceBasedLoss;
     List<PairLine> pairs = new ArrayList<>();
+    UniqueIds ids = new UniqueIds();
     for (JsonLine line : Jsonl.read(input)) {
       pairs.add(parse(line.onlyFields(FIELDS), needsReference));
+      ids.add(line);
     }
     Map<String, Double> summary = new LinkedHashMap<>();
     summary.put("pairs", (double) pairs.size());
@@ -112,6 +115,12 @@ public final class LossCommand implements Callable<Integer> {
       double[][] gc = rows(chosen.values().getGradient(), chunk.stream().mapToInt(p -> p.chosen().length).toArray());
       double[][] gr = rows(rejected.values().getGradient(), chunk.stream().mapToInt(p -> p.rejected().length).toArray());
       for (int i = 0; i < chunk.size(); i++) {
+        JsonLine in = chunk.get(i).line();
+        finite(in, "loss", losses[i]);
+        finite(in, "chosen_reward", rc[i]);
+        finite(in, "rejected_reward", rr[i]);
+        finite(in, "grad_chosen", gc[i]);
+        finite(in, "grad_rejected", gr[i]);
         ObjectNode line = Jsonl.MAPPER.createObjectNode();
         line.set("id", chunk.get(i).id());
         line.put("loss", losses[i]);
@@ -123,6 +132,20 @@ public final class LossCommand implements Callable<Integer> {
       }
       summary.merge("loss", result.meanValue() * weight, Double::sum);
       result.metrics().forEach((k, v) -> summary.merge(k, v * weight, Double::sum));
+    }
+  }
+
+  /**
+   * An output value that is not finite (log-probs whose sums overflow float64, e.g. 1e308 twice) is refused as bad
+   * input naming the input line and the output field, rather than written as the string "Infinity" or "NaN".
+   */
+  private static void finite(JsonLine in, String field, double... values) {
+    for (int j = 0; j < values.length; j++) {
+      if (!Double.isFinite(values[j])) {
+        throw in.error(values.length == 1 && !field.startsWith("grad") ? field : field + "[" + j + "]",
+            "evaluates to " + values[j] + " for this line's log-probs, which is not a number JSON can hold; per-token "
+            + "log-probs are <= 0 and their sums must stay within float64 range (nothing was written)");
+      }
     }
   }
 
@@ -152,13 +175,13 @@ public final class LossCommand implements Callable<Integer> {
   }
 
   private static PairLine parse(JsonLine line, boolean needsReference) {
-    JsonNode id = line.id();
+    line.id();
     double[] chosen = tokens(line, "chosen");
     double[] rejected = tokens(line, "rejected");
     if (!needsReference) {
-      return new PairLine(id, chosen, rejected, Optional.empty(), Optional.empty());
+      return new PairLine(line, chosen, rejected, Optional.empty(), Optional.empty());
     }
-    return new PairLine(id, chosen, rejected,
+    return new PairLine(line, chosen, rejected,
         Optional.of(reference(line, "ref_chosen", chosen.length)), Optional.of(reference(line, "ref_rejected", rejected.length)));
   }
 
@@ -181,46 +204,8 @@ public final class LossCommand implements Callable<Integer> {
     return v;
   }
 
-  /** Parses LOSS.json, turning every Jackson or range error into file:line: field 'F': message. */
+  /** Parses LOSS.json with the config reader's checks: every error is file:line: field 'F': message. */
   static LossConfig readConfig(Path file) {
-    String json;
-    try {
-      json = Files.readString(file);
-    } catch (IOException e) {
-      throw new BadInputException(file, 0, null, "cannot read: " + e.getMessage(), e);
-    }
-    try {
-      return LossConfig.fromJson(json);
-    } catch (JsonProcessingException e) {
-      JsonLocation where = e.getLocation();
-      int line = where == null ? 0 : Math.max(0, where.getLineNr());
-      if (e.getCause() instanceof InvalidConfigException bad) {
-        // Jackson reports the end of the object; point at the offending field's own line when it is written out
-        throw new BadInputException(file, lineOf(json, bad.field(), line), bad.field(), bad.getMessage(), e);
-      }
-      if (e instanceof UnrecognizedPropertyException unknown) {
-        throw new BadInputException(file, line, unknown.getPropertyName(), "unknown field for this loss type; known: "
-            + unknown.getKnownPropertyIds(), e);
-      }
-      throw new BadInputException(file, line, fieldOf(e), e.getOriginalMessage(), e);
-    }
-  }
-
-  private static int lineOf(String json, String field, int fallback) {
-    int at = json.indexOf("\"" + field + "\"");
-    return at < 0 ? fallback : (int) json.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
-  }
-
-  private static String fieldOf(JsonProcessingException e) {
-    if (e instanceof com.fasterxml.jackson.databind.exc.InvalidTypeIdException) {
-      return "type";
-    }
-    if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-      return mapping.getPath().get(mapping.getPath().size() - 1).getFieldName();
-    }
-    String msg = e.getOriginalMessage();
-    // Jackson names a missing creator property only in its message: "Missing required creator property 'beta'"
-    int q = msg == null ? -1 : msg.indexOf("property '");
-    return q < 0 ? null : msg.substring(q + "property '".length(), msg.indexOf('\'', q + "property '".length()));
+    return ConfigFiles.readValue(file, LossConfig.class, LossConfig.MAPPER);
   }
 }

@@ -1,6 +1,8 @@
 package dev.align4j.app.cli;
 
 import dev.align4j.core.JsonLine;
+import dev.align4j.policies.llama.LlamaConfig;
+import dev.align4j.policies.llama.MemoryEstimate;
 import java.util.Set;
 
 /**
@@ -27,6 +29,21 @@ public record ScoringRow(JsonLine line, int[] tokens, int completionStart) {
       throw l.error("completion_start", "must be in [1, " + tokens.length + "] (position 0 has no prediction)");
     }
     return new ScoringRow(l, tokens, k);
+  }
+
+  /**
+   * Refuses, before anything is allocated, a row longer than the model's {@code max_position_embeddings} or one
+   * whose forward pass would not fit in memory (alone: an error on this line; in a batch of {@code batchSize}
+   * rows as long as it: an error on {@code --batch-size}).
+   */
+  public void checkFits(LlamaConfig config, int batchSize, int bytesPerElement) {
+    String field = line.has("tokens") ? "tokens" : "completion";
+    if (tokens.length > config.maxPositionEmbeddings()) {
+      throw line.error(field, tokens.length + " tokens exceed the model's max_position_embeddings "
+          + config.maxPositionEmbeddings());
+    }
+    Options.fits(line, field, MemoryEstimate.forward(config, 1, tokens.length, false, bytesPerElement),
+        MemoryEstimate.forward(config, batchSize, tokens.length, false, bytesPerElement));
   }
 
   /** Throws {@code BadInputException} at {@code tokens[i]} for the first id outside {@code [0, vocab)}. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.core.AtomicOutput;
 import dev.align4j.core.JsonLine;
 import dev.align4j.core.Jsonl;
+import dev.align4j.core.UniqueIds;
 import dev.align4j.rewards.Verdict;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,22 +50,21 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
 
   @Override
   public Integer call() throws Exception {
-    if (workers < 1 || workers > 256) {
-      throw new IllegalArgumentException("--workers must be in [1, 256], got " + workers);
-    }
-    if (timeoutMs < 100 || timeoutMs > 600_000) {
-      throw new IllegalArgumentException("--timeout-ms must be in [100, 600000], got " + timeoutMs);
-    }
+    Options.inRange("--workers", workers, 1, 256);
+    Options.inRange("--timeout-ms", timeoutMs, 100, 600_000);
+    Options.output("--output", output);
     List<JsonLine> lines = Jsonl.read(input);
     Set<String> fields = checker.lineFields("response");
     Verifiers verifiers = new Verifiers();
     List<JsonNode> ids = new ArrayList<>(lines.size());
     List<Supplier<Verdict>> checks = new ArrayList<>(lines.size());
+    UniqueIds unique = new UniqueIds();
     for (JsonLine line : lines) {
       line.onlyFields(fields);
       ids.add(line.id());
       String response = line.string("response");
       CheckTarget target = checker.target(line, timeoutMs);
+      unique.add(line); // after the line's own checks, as spark verify orders them
       checks.add(() -> target.check(response, verifiers));
     }
     List<Verdict> verdicts = runAll(checks);

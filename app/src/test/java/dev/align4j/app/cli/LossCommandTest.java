@@ -161,7 +161,14 @@ class LossCommandTest {
     "missing beta|{\"type\":\"ipo\"}|`{\"id\":\"x\",\"chosen\":[-1],\"rejected\":[-1]}`|loss.json:1: field 'beta'",
     "bad range|{\"type\":\"sigmoid\",\"beta\":0.1,\"label_smoothing\":0.7}|`{\"id\":\"x\",\"chosen\":[-1],\"rejected\":[-1]}`|loss.json:1: field 'label_smoothing'",
     "unknown config field|{\"type\":\"ipo\",\"beta\":0.1,\"gamma\":1}|`{\"id\":\"x\",\"chosen\":[-1],\"rejected\":[-1]}`|loss.json:1: field 'gamma'",
-    "config NaN|{\"type\":\"ipo\",\"beta\":NaN}|`{\"id\":\"x\",\"chosen\":[-1],\"rejected\":[-1]}`|loss.json:1:"
+    "config NaN|{\"type\":\"ipo\",\"beta\":NaN}|`{\"id\":\"x\",\"chosen\":[-1],\"rejected\":[-1]}`|loss.json:1:",
+    "config string for a number|{\"type\":\"ipo\",\"beta\":\"0.1\"}|`{\"id\":\"x\",\"chosen\":[-1],\"rejected\":[-1]}`|loss.json:1: field 'beta': expected a number, got \"0.1\"",
+    "config duplicate key|{\"type\":\"ipo\",\"beta\":0.1,\"beta\":0.2}|`{\"id\":\"x\",\"chosen\":[-1],\"rejected\":[-1]}`|loss.json:1: malformed JSON: Duplicate field 'beta'",
+    "pair duplicate key|{\"type\":\"ipo\",\"beta\":0.1}|`{\"id\":\"x\",\"id\":\"y\",\"chosen\":[-1],\"rejected\":[-1]}`|pairs.jsonl:2: malformed JSON: Duplicate field 'id'",
+    "pair string for a number|{\"type\":\"ipo\",\"beta\":0.1}|`{\"id\":\"x\",\"chosen\":[\"-1\"],\"rejected\":[-1],\"ref_chosen\":[-1],\"ref_rejected\":[-1]}`|pairs.jsonl:2: field 'chosen[0]': must be a finite number",
+    "duplicate id|{\"type\":\"ipo\",\"beta\":0.1}|`{\"id\":7,\"chosen\":[-1],\"rejected\":[-1],\"ref_chosen\":[-1],\"ref_rejected\":[-1]}`|pairs.jsonl:2: field 'id': duplicate id 7 (first on line 1)",
+    "reward overflows float64|{\"type\":\"sigmoid\",\"beta\":0.1}|`{\"id\":\"x\",\"chosen\":[1e308,1e308],\"rejected\":[-1],\"ref_chosen\":[-1,-1],\"ref_rejected\":[-1]}`|pairs.jsonl:2: field 'chosen_reward': evaluates to Infinity",
+    "loss overflows float64|{\"type\":\"simpo\",\"beta\":2,\"gamma\":1,\"sft_weight\":4}|`{\"id\":\"x\",\"chosen\":[1e308],\"rejected\":[-1]}`|pairs.jsonl:2: field 'loss': evaluates to -Infinity"
   })
   void badInputExitsTwoNamingFileLineFieldAndWritesNothing(String what, String config, String secondLine, String expected)
       throws IOException {

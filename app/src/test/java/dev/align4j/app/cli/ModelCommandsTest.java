@@ -48,6 +48,7 @@ class ModelCommandsTest {
     assertEquals(0, r.exitCode(), r.err());
     List<JsonNode> got = read(out);
     List<JsonNode> want = read(fx.resolve("expected_logprobs.jsonl"));
+    assertEquals(10, want.size(), "the fixture's a00..a09");
     assertEquals(want.size(), got.size());
     for (int i = 0; i < want.size(); i++) {
       assertEquals(want.get(i).get("id"), got.get(i).get("id"));
@@ -75,6 +76,8 @@ class ModelCommandsTest {
     assertEquals(0, r.exitCode(), r.err());
     List<JsonNode> got = read(out);
     List<JsonNode> want = read(fx.resolve("expected_generate.jsonl"));
+    assertEquals(4, want.size());
+    assertEquals(want.size() + 1, got.size(), "the fixture's prompts and the short one");
     for (int i = 0; i < want.size(); i++) {
       assertEquals(want.get(i).get("id"), got.get(i).get("id"));
       assertEquals(want.get(i).get("tokens"), got.get(i).get("tokens"));

@@ -64,6 +64,22 @@ class VerifyCommandTest {
   }
 
   @Test
+  void codeTestsMayBeStdinStdoutPairsAndExpectedValuesAreComparedOutside() throws IOException {
+    String echo = "```python\nprint(int(input()) * 2)\n```";
+    String cheat = "```python\nimport builtins\nbuiltins.eval = lambda *a, **k: True\ndef add(a, b):\n    return 0\n```";
+    Cli r = verify("code", List.of(
+        line("id", 1, "response", echo, "tests", List.of(java.util.Map.of("stdin", "21\n", "stdout", "42\n"),
+            java.util.Map.of("stdin", "1\n", "stdout", "3\n"))),
+        line("id", 2, "response", cheat, "tests", List.of("assert add(1, 2) == 3"))));
+    assertEquals(0, r.exitCode(), r.err());
+    List<JsonNode> out = output();
+    assertEquals("failed", out.get(0).get("status").asText());
+    assertEquals(0.5, out.get(0).get("reward").asDouble());
+    assertEquals(0.0, out.get(1).get("reward").asDouble(), out.get(1).get("detail").asText());
+    assertTrue(out.get(1).get("detail").asText().contains("[sandbox: "), out.get(1).get("detail").asText());
+  }
+
+  @Test
   void mathAndIfevalCheckers() throws IOException {
     Cli math = verify("math", List.of(
         line("id", 1, "response", "so the result is \\boxed{\\frac{1}{2}}", "gold", "0.5"),
@@ -89,6 +105,10 @@ class VerifyCommandTest {
     Cli wrongType = verify("code", List.of(line("id", 1, "response", "x", "tests", List.of(1))));
     assertEquals(2, wrongType.exitCode());
     assertTrue(wrongType.err().contains("tests[0]"), wrongType.err());
+    Cli badPair = verify("code", List.of(line("id", 1, "response", "x", "tests",
+        List.of("assert True", java.util.Map.of("stdin", "1", "expected", "2")))));
+    assertEquals(2, badPair.exitCode());
+    assertTrue(badPair.err().contains("tests[1]") && badPair.err().contains("stdout"), badPair.err());
 
     Cli unknownField = verify("math", List.of(line("id", 1, "response", "4", "gold", "4", "golden", "4")));
     assertEquals(2, unknownField.exitCode());

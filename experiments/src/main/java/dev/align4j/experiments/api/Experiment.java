@@ -35,6 +35,16 @@ public interface Experiment<C extends Record> {
     return List.of();
   }
 
+  /**
+   * Checks what the run will read before its run directory is created, so that bad input costs no run directory and
+   * no expensive work: data files parse, model folders exist, sizes and budgets fit the model and the machine. Throw
+   * an {@link dev.align4j.core.InvalidConfigException} naming the config field (the runner reports it with the config
+   * file's line, or the command-line override that set it) or a {@link dev.align4j.core.BadInputException} naming a
+   * data file's line. The runner itself first checks that every {@link #dataFiles} entry is a readable file. The
+   * default checks nothing more.
+   */
+  default void validate(C config) {}
+
   /** Runs the experiment, writing into {@code context.dir()}. */
   void run(C config, RunContext context) throws Exception;
 }

@@ -2,6 +2,7 @@ package dev.align4j.experiments.data;
 
 import dev.align4j.core.JsonLine;
 import dev.align4j.core.Jsonl;
+import dev.align4j.core.UniqueIds;
 import dev.align4j.policies.text.ChatMessage;
 import dev.align4j.policies.text.Role;
 import java.nio.file.Path;
@@ -26,9 +27,11 @@ public record ChatPrompt(String id, List<ChatMessage> prompt) {
   /** Reads every line of a prompt JSONL file. */
   public static List<ChatPrompt> readJsonl(Path file) {
     List<ChatPrompt> out = new ArrayList<>();
+    UniqueIds ids = new UniqueIds();
     for (JsonLine line : Jsonl.read(file)) {
       line.onlyFields(FIELDS);
       String id = line.has("id") ? line.id().asText() : Integer.toString(line.line());
+      ids.addIfPresent(line);
       out.add(new ChatPrompt(id, Conversations.read(line, "prompt", Role.USER)));
     }
     return out;

@@ -2,6 +2,7 @@ package dev.align4j.experiments.data;
 
 import dev.align4j.core.JsonLine;
 import dev.align4j.core.Jsonl;
+import dev.align4j.core.UniqueIds;
 import dev.align4j.policies.text.ChatMessage;
 import dev.align4j.policies.text.Role;
 import java.nio.file.Path;
@@ -40,6 +41,7 @@ public record PreferenceExample(List<ChatMessage> prompt, List<ChatMessage> chos
   /** Reads every line of a preference JSONL file. */
   public static List<PreferenceExample> readJsonl(Path file) {
     List<PreferenceExample> out = new ArrayList<>();
+    UniqueIds ids = new UniqueIds();
     for (JsonLine line : Jsonl.read(file)) {
       line.onlyFields(FIELDS);
       List<ChatMessage> chosen = Conversations.read(line, "chosen", Role.ASSISTANT);
@@ -59,6 +61,7 @@ public record PreferenceExample(List<ChatMessage> prompt, List<ChatMessage> chos
       }
       requireAssistant(line, "chosen", chosen);
       requireAssistant(line, "rejected", rejected);
+      ids.addIfPresent(line);
       out.add(new PreferenceExample(prompt, chosen, rejected));
     }
     return out;

@@ -2,6 +2,7 @@ package dev.align4j.experiments.data;
 
 import dev.align4j.core.JsonLine;
 import dev.align4j.core.Jsonl;
+import dev.align4j.core.UniqueIds;
 import dev.align4j.policies.text.ChatMessage;
 import dev.align4j.policies.text.Role;
 import dev.align4j.rewards.Reward;
@@ -28,13 +29,15 @@ public record RlPrompt<R>(String id, List<ChatMessage> prompt, R reference) {
     prompt = List.copyOf(prompt);
   }
 
-  /** Reads every line of a prompt JSONL file; errors name the file, line and field. */
+  /** Reads every line of a prompt JSONL file; errors name the file, line and field (a repeated id too). */
   public static <R> List<RlPrompt<R>> readJsonl(Path file, Reward<R> reward) {
     Set<String> allowed = new HashSet<>(FIELDS);
     allowed.addAll(reward.referenceFields());
     List<RlPrompt<R>> out = new ArrayList<>();
+    UniqueIds ids = new UniqueIds();
     for (JsonLine line : Jsonl.read(file)) {
       line.onlyFields(allowed);
+      ids.addIfPresent(line);
       String id = line.has("id") ? line.id().asText() : Integer.toString(line.line());
       out.add(new RlPrompt<>(id, Conversations.read(line, "prompt", Role.USER), reward.reference(line)));
     }

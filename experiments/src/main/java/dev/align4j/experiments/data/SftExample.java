@@ -2,6 +2,7 @@ package dev.align4j.experiments.data;
 
 import dev.align4j.core.JsonLine;
 import dev.align4j.core.Jsonl;
+import dev.align4j.core.UniqueIds;
 import dev.align4j.policies.text.ChatMessage;
 import dev.align4j.policies.text.Role;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ public record SftExample(List<ChatMessage> messages) {
   /** Reads every line of an SFT JSONL file. */
   public static List<SftExample> readJsonl(Path file) {
     List<SftExample> out = new ArrayList<>();
+    UniqueIds ids = new UniqueIds();
     for (JsonLine line : Jsonl.read(file)) {
       line.onlyFields(FIELDS);
       List<ChatMessage> messages;
@@ -46,6 +48,7 @@ public record SftExample(List<ChatMessage> messages) {
       } else {
         messages = List.of(ChatMessage.user(line.string("prompt")), ChatMessage.assistant(line.string("completion")));
       }
+      ids.addIfPresent(line);
       out.add(new SftExample(messages));
     }
     return out;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.align4j.core.InvalidConfigException;
 import dev.align4j.experiments.api.Experiment;
 import dev.align4j.experiments.api.RunContext;
 import dev.align4j.experiments.data.ChatPrompt;
@@ -11,6 +12,7 @@ import dev.align4j.core.AtomicOutput;
 import dev.align4j.experiments.train.TrainingConfig;
 import dev.align4j.losses.LossConfig;
 import dev.align4j.policies.generate.GenerationConfig;
+import dev.align4j.policies.llama.LlamaConfig;
 import dev.align4j.policies.llama.LlamaModel;
 import dev.align4j.policies.llama.LoadOptions;
 import dev.align4j.policies.text.ChatMessage;
@@ -69,7 +71,7 @@ public final class CdrExperiment implements Experiment<CdrExperiment.Config> {
       Recipes.atLeast("max_length", maxLength, 2);
       Recipes.atLeast("epochs", epochs, 1);
       if (!(temperature > 0 && temperature <= 10)) {
-        throw new IllegalArgumentException("temperature must be in (0, 10], got " + temperature);
+        throw new InvalidConfigException("temperature", "must be in (0, 10], got " + temperature);
       }
     }
   }
@@ -87,6 +89,16 @@ public final class CdrExperiment implements Experiment<CdrExperiment.Config> {
   @Override
   public List<Path> dataFiles(Config c) {
     return List.of(c.promptsFile());
+  }
+
+  @Override
+  public void validate(Config c) {
+    LlamaConfig model = Recipes.requireModel("model", c.model());
+    Recipes.requireModel("strong_model", c.strongModel());
+    Recipes.requireModel("weak_model", c.weakModel());
+    Recipes.withinPositions("max_length", c.maxLength(), model);
+    Recipes.nonEmpty(c.promptsFile(), ChatPrompt.readJsonl(c.promptsFile()));
+    Recipes.rolloutsFit("samples_per_prompt", "samples_per_prompt", model, c.samplesPerPrompt(), c.maxNewTokens());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.align4j.experiments.recipes;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.align4j.core.BadInputException;
 import dev.align4j.experiments.api.Experiment;
 import dev.align4j.experiments.api.RunContext;
 import dev.align4j.experiments.data.EncodedPair;
@@ -63,6 +64,17 @@ public final class DpoExperiment implements Experiment<DpoExperiment.Config> {
   }
 
   @Override
+  public void validate(Config c) {
+    validatePreferences(c.model(), c.trainFile(), c.maxLength());
+  }
+
+  /** The checks shared with {@code simpo}: the model folder, max_length within its positions, the pairs parse. */
+  static void validatePreferences(Path model, Path trainFile, int maxLength) {
+    Recipes.withinPositions("max_length", maxLength, Recipes.requireModel("model", model));
+    Recipes.nonEmpty(trainFile, PreferenceExample.readJsonl(trainFile));
+  }
+
+  @Override
   public void run(Config c, RunContext ctx) throws Exception {
     train(name(), c.model(), c.trainFile(), c.chatTemplate(), c.maxLength(), c.epochs(), c.loss(), c.training(),
         ctx);
@@ -75,6 +87,10 @@ public final class DpoExperiment implements Experiment<DpoExperiment.Config> {
       Encoding.Encoded<EncodedPair> pairs =
           Encoding.preferences(PreferenceExample.readJsonl(trainFile), policy.encoder(), maxLength);
       ctx.note(pairs.report().describe(trainFile.getFileName().toString(), maxLength));
+      if (pairs.examples().isEmpty()) {
+        throw new BadInputException(trainFile, 0, null, "no pair keeps a completion token within max_length "
+            + maxLength + ": " + pairs.report().describe(trainFile.getFileName().toString(), maxLength));
+      }
 
       var loss = lossConfig.create();
       Optional<ReferenceScores> reference = loss instanceof ReferenceBasedLoss

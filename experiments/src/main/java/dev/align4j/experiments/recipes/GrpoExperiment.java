@@ -10,6 +10,7 @@ import dev.align4j.experiments.data.RlPrompt;
 import dev.align4j.experiments.run.Trainer;
 import dev.align4j.experiments.train.TrainingConfig;
 import dev.align4j.policies.generate.GenerationConfig;
+import dev.align4j.policies.llama.LlamaConfig;
 import dev.align4j.policies.llama.LlamaModel;
 import dev.align4j.policies.llama.LoadOptions;
 import dev.align4j.policies.text.GenerationPrompt;
@@ -169,6 +170,29 @@ public final class GrpoExperiment implements Experiment<GrpoExperiment.Config> {
     return List.of(c.trainFile());
   }
 
+  /**
+   * Before the run directory exists: the model folder, the prompt file read with the reward's reference fields and
+   * large enough for one generation, and one generation call (group_size × per_device_batch_size sequences) fitting
+   * the model's positions and memory.
+   */
+  @Override
+  public void validate(Config c) {
+    LlamaConfig model = Recipes.requireModel("model", c.model());
+    try (Reward<?> reward = c.reward().create()) {
+      requireOneGeneration(c, Recipes.nonEmpty(c.trainFile(), RlPrompt.readJsonl(c.trainFile(), reward)));
+    }
+    Recipes.rolloutsFit("rollout.group_size", "rollout.group_size × training.per_device_batch_size", model,
+        (long) c.rollout().groupSize() * c.training().perDeviceBatchSize(), c.rollout().maxNewTokens());
+  }
+
+  private static void requireOneGeneration(Config c, List<?> data) {
+    int perGeneration = c.training().effectiveBatchSize() * c.rollout().miniBatches();
+    if (data.size() < perGeneration) {
+      throw new BadInputException(c.trainFile(), 0, null, "has " + data.size() + " prompts but one generation needs "
+          + perGeneration + " (mini_batches × gradient_accumulation_steps × per_device_batch_size)");
+    }
+  }
+
   @Override
   public void run(Config c, RunContext ctx) throws Exception {
     try (Reward<?> reward = c.reward().create()) {
@@ -178,12 +202,8 @@ public final class GrpoExperiment implements Experiment<GrpoExperiment.Config> {
 
   private static <R> void runWith(Config c, RunContext ctx, Reward<R> reward) throws Exception {
     List<RlPrompt<R>> data = RlPrompt.readJsonl(c.trainFile(), reward); // checked before any model is loaded
+    requireOneGeneration(c, data);
     Rollout r = c.rollout();
-    int perGeneration = c.training().effectiveBatchSize() * r.miniBatches();
-    if (data.size() < perGeneration) {
-      throw new BadInputException(c.trainFile(), 0, null, "has " + data.size() + " prompts but one generation needs "
-          + perGeneration + " (mini_batches × gradient_accumulation_steps × per_device_batch_size)");
-    }
     try (PolicyModel policy = PolicyModel.load(ctx.initialWeights(c.model()), c.model(), c.chatTemplate());
         ReferenceHolder reference = ReferenceHolder.load(c.policyLoss().needsReference(), c.model())) {
       List<Prompt<R>> prompts = new ArrayList<>();

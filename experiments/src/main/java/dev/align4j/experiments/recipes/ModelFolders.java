@@ -1,9 +1,8 @@
 package dev.align4j.experiments.recipes;
 
-import dev.align4j.experiments.run.CheckpointStore;
+import dev.align4j.core.AtomicFiles;
 import dev.align4j.policies.llama.LlamaModel;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,22 +15,15 @@ public final class ModelFolders {
 
   private ModelFolders() {}
 
-  /** Saves {@code model} to {@code target} (temp dir + rename) with the tokenizer files of {@code source}. */
+  /**
+   * Saves {@code model} to {@code target} with the tokenizer files of {@code source}, atomically
+   * ({@link AtomicFiles#writeFolder}: a failure leaves no partial folder and names the OS cause).
+   */
   public static Path save(LlamaModel model, Path source, Path target) {
-    try {
-      Path parent = target.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      Path tmp = Files.createTempDirectory(parent, ".tmp-" + target.getFileName() + "-");
+    return AtomicFiles.writeFolder(target, tmp -> {
       model.save(tmp);
       copyTokenizer(source, tmp);
-      if (Files.exists(target)) {
-        CheckpointStore.deleteTree(target);
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      return target;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot save model to " + target, e);
-    }
+    });
   }
 
   /** Copies the tokenizer files that exist in {@code source} into {@code target}. */

@@ -31,7 +31,8 @@ import java.util.Optional;
  * Plans the updates of an RL run in generation cycles (TRL's {@code num_iterations} × {@code steps_per_generation},
  * verl's {@code ppo_epochs} × mini-batches). At the first update of a cycle it generates a batch of
  * {@code mini_batches × gradient_accumulation_steps × per_device_batch_size} groups: prompts drawn without
- * replacement with the run's generator, sampled (the sampling seed also drawn from it), graded, with DAPO dynamic
+ * replacement with the run's generator, sampled {@code per_device_batch_size} prompts per generator call (each call's
+ * seed also drawn from it), graded, with DAPO dynamic
  * sampling running further rounds until the batch is full when it is on; then the batch is scored once (old
  * log-probs when it is reused, reference log-probs for a KL term) and split into micro-batches of
  * {@code per_device_batch_size} whole groups. The cycle's {@code num_iterations × mini_batches} updates then walk
@@ -133,7 +134,13 @@ public final class RolloutPlanner<R> implements StepPlanner<PolicyGradientBatch>
         round.add(prompts.get(order[cursor[0]++]));
       }
       promptsDrawn += round.size();
-      return rollouts.sample(policy, round, rng.nextLong());
+      // one generator call per micro-batch of prompts (memory grows with the sequences of a call), each seeded
+      List<SampledGroup<R>> groups = new ArrayList<>(round.size());
+      for (int from = 0; from < round.size(); from += shape.groupsPerMicroBatch()) {
+        List<Prompt<R>> chunk = round.subList(from, Math.min(round.size(), from + shape.groupsPerMicroBatch()));
+        groups.addAll(rollouts.sample(policy, chunk, rng.nextLong()));
+      }
+      return groups;
     }, rollouts.config().groupFilter()::keeps);
     GenerationBatch generated = rollouts.build(policy, reference, filled.batch(), shape.groupsPerMicroBatch(),
         shape.cycle() > 1, loss, current);

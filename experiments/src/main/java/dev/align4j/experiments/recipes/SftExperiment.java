@@ -1,6 +1,7 @@
 package dev.align4j.experiments.recipes;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.align4j.core.BadInputException;
 import dev.align4j.experiments.api.Experiment;
 import dev.align4j.experiments.api.RunContext;
 import dev.align4j.experiments.data.Encoding;
@@ -57,11 +58,21 @@ public final class SftExperiment implements Experiment<SftExperiment.Config> {
   }
 
   @Override
+  public void validate(Config c) {
+    Recipes.withinPositions("max_length", c.maxLength(), Recipes.requireModel("model", c.model()));
+    Recipes.nonEmpty(c.trainFile(), SftExample.readJsonl(c.trainFile()));
+  }
+
+  @Override
   public void run(Config c, RunContext ctx) throws Exception {
     try (PolicyModel policy = PolicyModel.load(ctx.initialWeights(c.model()), c.model(), c.chatTemplate())) {
       Encoding.Encoded<TokenizedChat> data =
           Encoding.sft(SftExample.readJsonl(c.trainFile()), policy.encoder(), c.maxLength());
       ctx.note(data.report().describe(c.trainFile().getFileName().toString(), c.maxLength()));
+      if (data.examples().isEmpty()) {
+        throw new BadInputException(c.trainFile(), 0, null, "no example keeps a completion token within max_length "
+            + c.maxLength() + ": " + data.report().describe(c.trainFile().getFileName().toString(), c.maxLength()));
+      }
 
       TrainingConfig t = c.training();
       EpochPlanner planner = new EpochPlanner(data.examples().size(), t.effectiveBatchSize(),

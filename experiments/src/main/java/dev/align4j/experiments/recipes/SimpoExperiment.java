@@ -120,6 +120,11 @@ public final class SimpoExperiment implements Experiment<SimpoExperiment.Config>
   }
 
   @Override
+  public void validate(Config c) {
+    DpoExperiment.validatePreferences(c.model(), c.trainFile(), c.maxLength());
+  }
+
+  @Override
   public void run(Config c, RunContext ctx) throws Exception {
     DpoExperiment.train(name(), c.model(), c.trainFile(), c.chatTemplate(), c.maxLength(), c.epochs(), c.loss(),
         c.training(), ctx);

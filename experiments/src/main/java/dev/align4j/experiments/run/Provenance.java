@@ -28,8 +28,11 @@ import java.util.concurrent.TimeUnit;
  * @param versions align4j, Java, DJL, engine and key dependency versions
  * @param gitCommit HEAD of the repository the code ran from, when there is one ({@code "unknown"} otherwise)
  * @param machine OS, architecture, CPU count, max heap
- * @param start when the run (or the resumed part) started, ISO-8601
+ * @param start when the run started, ISO-8601
  * @param end when it finished, ISO-8601; {@code "running"} until then
+ * @param overrides the command-line {@code key=value} overrides applied to the config file, in order (the resolved
+ *     config.json already holds their values)
+ * @param resumed when each {@code --resume} of the run started, ISO-8601, with the checkpoint it continued from
  */
 public record Provenance(
     @JsonProperty("experiment") String experiment,
@@ -40,28 +43,47 @@ public record Provenance(
     @JsonProperty("git_commit") String gitCommit,
     @JsonProperty("machine") Map<String, String> machine,
     @JsonProperty("start") String start,
-    @JsonProperty("end") String end) {
+    @JsonProperty("end") String end,
+    @JsonProperty("overrides") List<String> overrides,
+    @JsonProperty("resumed") List<String> resumed) {
 
   public Provenance {
     dataSha256 = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(dataSha256));
     versions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(versions));
     machine = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(machine));
+    overrides = List.copyOf(overrides == null ? List.of() : overrides);
+    resumed = List.copyOf(resumed == null ? List.of() : resumed);
   }
 
   /** Provenance at the start of a run. */
-  public static Provenance start(String experiment, String configJson, List<Path> dataFiles, long seed) {
+  public static Provenance start(String experiment, String configJson, List<Path> dataFiles, long seed,
+      List<String> overrides) {
+    return new Provenance(experiment, sha256(configJson.getBytes(StandardCharsets.UTF_8)), hashes(dataFiles), seed,
+        currentVersions(), currentGitCommit().orElse("unknown"), currentMachine(), Instant.now().toString(), "running",
+        overrides, List.of());
+  }
+
+  /** File name → SHA-256 of each data file. */
+  public static Map<String, String> hashes(List<Path> dataFiles) {
     Map<String, String> data = new LinkedHashMap<>();
     for (Path f : dataFiles) {
       data.put(f.getFileName().toString(), sha256(f));
     }
-    return new Provenance(experiment, sha256(configJson.getBytes(StandardCharsets.UTF_8)), data, seed,
-        currentVersions(), currentGitCommit().orElse("unknown"), currentMachine(), Instant.now().toString(), "running");
+    return data;
   }
 
   /** The same record with its end time set to now. */
   public Provenance finished() {
     return new Provenance(experiment, configSha256, dataSha256, seed, versions, gitCommit, machine, start,
-        Instant.now().toString());
+        Instant.now().toString(), overrides, resumed);
+  }
+
+  /** The same record, running again since now (from {@code checkpoint}). */
+  public Provenance resumedNow(String checkpoint) {
+    List<String> all = new java.util.ArrayList<>(resumed);
+    all.add(Instant.now() + " from " + checkpoint);
+    return new Provenance(experiment, configSha256, dataSha256, seed, versions, gitCommit, machine, start,
+        "running", overrides, all);
   }
 
   /** SHA-256 (hex) of a file's bytes. */

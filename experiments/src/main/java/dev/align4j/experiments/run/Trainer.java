@@ -2,6 +2,7 @@ package dev.align4j.experiments.run;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.align4j.core.BadInputException;
 import dev.align4j.experiments.api.RunContext;
 import dev.align4j.experiments.train.AdamW;
 import dev.align4j.experiments.train.MicroBatchLoss;
@@ -21,7 +22,9 @@ import java.util.Map;
  * ({@link TrainStep}: accumulate, clip, AdamW), log a {@code metrics.jsonl} line, show progress, and every
  * {@code save_steps} updates write a checkpoint (model in HF layout, optimizer, RNG state, position, and the
  * planner's own state, e.g. a rollout batch still being reused). Resuming restores all of that from the run's newest
- * checkpoint, so the continued run equals an uninterrupted one.
+ * checkpoint, so the continued run equals an uninterrupted one. An update whose loss or gradient norm is not finite
+ * is not applied; it stops the run with a {@link BadInputException} naming the update and the metric, unless
+ * {@code training.skip_nonfinite_steps} is set.
  */
 public final class Trainer implements AutoCloseable {
   private static final String OPTIMIZER_FILE = "optimizer.bin";
@@ -38,6 +41,7 @@ public final class Trainer implements AutoCloseable {
   private final MetricsLog metrics;
   private final CheckpointStore checkpoints;
   private final long startStep;
+  private long skipped;
 
   /**
    * @param parameters the trainable weights (with gradients enabled), updated in place
@@ -60,15 +64,18 @@ public final class Trainer implements AutoCloseable {
     this.optimizer = new AdamW(config.optimizer(), manager);
     this.checkpoints = new CheckpointStore(context.dir().resolve("checkpoints"), config.keepCheckpoints());
     TrainerState state = context.resumeCheckpoint().map(CheckpointStore::readState)
-        .orElse(new TrainerState(0, totalSteps, config.seed(), 0));
+        .orElse(TrainerState.start(totalSteps, config.seed()));
     if (state.totalSteps() != totalSteps) {
-      throw new IllegalArgumentException("the checkpoint plans " + state.totalSteps() + " updates but this run "
-          + totalSteps + ": resume with the same config and data");
+      throw new BadInputException(context.resumeCheckpoint().orElseThrow().resolve(CheckpointStore.STATE_FILE), 0,
+          "total_steps", "the checkpoint plans " + state.totalSteps() + " updates but this run " + totalSteps
+          + ": resume with the same config and data");
     }
+    this.metrics = new MetricsLog(context.dir().resolve("metrics.jsonl"), state.metricsLines(),
+        state.metricsSha256());
     context.resumeCheckpoint().ifPresent(this::loadOptimizer);
     this.startStep = state.step();
+    this.skipped = state.skippedSteps();
     this.rng = new RunRandom(state.rngState());
-    this.metrics = new MetricsLog(context.dir().resolve("metrics.jsonl"), state.metricsLines());
   }
 
   /** What a {@link #train} call did. */
@@ -86,7 +93,20 @@ public final class Trainer implements AutoCloseable {
         double lr = config.learningRate() * config.schedule().multiplier(step, totalSteps);
         StepResult r = trainStep.run(plan.microBatches(), lr, loss);
         step++;
-        metrics.append(row(step, plan, r));
+        Map<String, Double> row = row(step, plan, r);
+        if (!r.applied()) {
+          skipped++;
+        }
+        if (config.skipNonfiniteSteps()) {
+          row.put("nonfinite_skipped", (double) skipped);
+        }
+        metrics.append(row);
+        if (!r.applied() && !config.skipNonfiniteSteps()) {
+          throw new BadInputException(null, 0, null, stage + ": update " + step + " of " + totalSteps + ": "
+              + r.nonFinite() + "; the update was not applied and training stopped (metrics.jsonl has its line; "
+              + "the weights are those of update " + (step - 1) + "). Lower the learning rate or check the data and "
+              + "the model's weights, or set training.skip_nonfinite_steps to true to skip such updates");
+        }
         progress.update(step, String.format("loss %.4f", r.loss()));
         if (step % config.saveSteps() == 0 || step == stop) {
           saveCheckpoint(step, planner);
@@ -110,7 +130,8 @@ public final class Trainer implements AutoCloseable {
   }
 
   private void saveCheckpoint(long step, StepPlanner<?> planner) {
-    TrainerState state = new TrainerState(step, totalSteps, rng.state(), metrics.lines());
+    TrainerState state = new TrainerState(step, totalSteps, rng.state(), metrics.lines(), metrics.sha256Hex(),
+        skipped);
     checkpoints.save(state, dir -> {
       modelWriter.writeTo(dir);
       optimizer.save(dir.resolve(OPTIMIZER_FILE));

@@ -1,6 +1,7 @@
 package dev.align4j.experiments.train;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.align4j.core.InvalidConfigException;
 
 /**
  * Hyper-parameters of {@link AdamW} other than the learning rate (which the schedule supplies each step).
@@ -23,16 +24,16 @@ public record AdamWConfig(
 
   public AdamWConfig {
     if (!(beta1 >= 0 && beta1 < 1)) {
-      throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);
+      throw new InvalidConfigException("beta1", "must be in [0, 1), got " + beta1);
     }
     if (!(beta2 >= 0 && beta2 < 1)) {
-      throw new IllegalArgumentException("beta2 must be in [0, 1), got " + beta2);
+      throw new InvalidConfigException("beta2", "must be in [0, 1), got " + beta2);
     }
     if (!(epsilon > 0 && Double.isFinite(epsilon))) {
-      throw new IllegalArgumentException("epsilon must be > 0 and finite, got " + epsilon);
+      throw new InvalidConfigException("epsilon", "must be > 0 and finite, got " + epsilon);
     }
     if (!(weightDecay >= 0 && Double.isFinite(weightDecay))) {
-      throw new IllegalArgumentException("weight_decay must be >= 0 and finite, got " + weightDecay);
+      throw new InvalidConfigException("weight_decay", "must be >= 0 and finite, got " + weightDecay);
     }
   }
 

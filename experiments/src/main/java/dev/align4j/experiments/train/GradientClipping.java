@@ -7,7 +7,8 @@ import java.util.Collection;
 
 /**
  * Global-norm gradient clipping as {@code torch.nn.utils.clip_grad_norm_}: with ‖g‖ = sqrt(Σ_p Σ g_p²) over all
- * parameters, every gradient is scaled in place by min(1, max_norm / (‖g‖ + 1e-6)).
+ * parameters, every gradient is scaled by min(1, max_norm / (‖g‖ + 1e-6)). {@link TrainStep} measures the norm and
+ * hands the factor to {@link AdamW#step(java.util.Map, double, double)}, which applies it as it reads the gradients.
  */
 public final class GradientClipping {
   private GradientClipping() {}
@@ -34,29 +35,5 @@ public final class GradientClipping {
       throw new IllegalArgumentException("max_grad_norm must be > 0, got " + maxNorm);
     }
     return Math.min(1.0, maxNorm / (norm + 1e-6));
-  }
-
-  /**
-   * Scales the gradients so their global norm is at most {@code maxNorm}; returns the norm before clipping (the
-   * {@code grad_norm} that trainers log).
-   */
-  public static double clip(Collection<NDArray> parameters, double maxNorm) {
-    if (!(maxNorm > 0)) {
-      throw new IllegalArgumentException("max_grad_norm must be > 0, got " + maxNorm);
-    }
-    double norm = globalNorm(parameters);
-    double coef = maxNorm / (norm + 1e-6);
-    if (coef < 1.0) {
-      for (NDArray p : parameters) {
-        if (p.hasGradient()) {
-          try (NDManager scope = p.getManager().newSubManager()) {
-            NDArray g = p.getGradient();
-            scope.attachAll(g);
-            g.muli(coef);
-          }
-        }
-      }
-    }
-    return norm;
   }
 }

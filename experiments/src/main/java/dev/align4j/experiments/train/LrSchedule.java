@@ -60,7 +60,7 @@ public interface LrSchedule {
   /** Checks a warmup ratio is in [0, 1); for schedules' constructors. */
   static double checkRatio(double warmupRatio) {
     if (!(warmupRatio >= 0 && warmupRatio < 1)) {
-      throw new IllegalArgumentException("warmup_ratio must be in [0, 1), got " + warmupRatio);
+      throw new dev.align4j.core.InvalidConfigException("warmup_ratio", "must be in [0, 1), got " + warmupRatio);
     }
     return warmupRatio;
   }

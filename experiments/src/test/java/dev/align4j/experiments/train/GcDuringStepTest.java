@@ -33,6 +33,8 @@ class GcDuringStepTest {
     Update quiet = dpoUpdate(model, false);
     Update collected = dpoUpdate(model, true);
     assertEquals(quiet.gradNorm(), collected.gradNorm(), 0.0, "grad_norm");
+    assertEquals(quiet.weights().keySet(), collected.weights().keySet());
+    assertEquals(false, quiet.weights().isEmpty());
     for (String name : quiet.weights().keySet()) {
       assertArrayEquals(quiet.weights().get(name), collected.weights().get(name), 0f, name);
     }

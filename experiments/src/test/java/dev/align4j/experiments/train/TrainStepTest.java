@@ -78,4 +78,49 @@ class TrainStepTest {
     float[] initial = {0.1f, -0.2f, 0.3f, 0.0f, 0.05f};
     assertEquals(false, java.util.Arrays.equals(initial, whole), "the update moved the weights");
   }
+
+  /**
+   * loss = sqrt(p) at p = 0 is finite (0) but its gradient is +inf; loss = 0 · log(p) at p = -1 is NaN (with a
+   * finite gradient, 0). Neither
+   * update is applied, the gradients are reset (an inf or NaN gradient minus itself would stay NaN), and the next
+   * finite update is exactly what a fresh optimizer would make.
+   */
+  @Test
+  void anUpdateWithANonFiniteGradientNormOrLossIsNotApplied() {
+    try (NDManager m = NDManager.newBaseManager(); AdamW opt = new AdamW(AdamWConfig.DEFAULT, m);
+        AdamW fresh = new AdamW(AdamWConfig.DEFAULT, m)) {
+      NDArray p = m.create(new double[] {0.0, -1.0});
+      p.setRequiresGradient(true);
+      TrainStep step = new TrainStep(Map.of("p", p), opt, 1.0, m);
+
+      StepResult infGrad = step.run(List.of(0), 0.1, MicroBatchLoss.of(i -> 1.0, (scope, i) -> new MicroBatchResult(
+          p.get(0).sqrt(), 1, Map.of())));
+      assertEquals(0.0, infGrad.loss());
+      assertEquals(Double.POSITIVE_INFINITY, infGrad.gradNorm());
+      assertEquals(false, infGrad.applied());
+      assertEquals("grad_norm is Infinity", infGrad.nonFinite());
+
+      StepResult nanLoss = step.run(List.of(0), 0.1, MicroBatchLoss.of(i -> 1.0, (scope, i) -> new MicroBatchResult(
+          p.get(1).log().mul(scope.create(0.0)), 1, Map.of())));
+      assertEquals(true, Double.isNaN(nanLoss.loss()));
+      assertEquals(false, nanLoss.applied());
+      assertEquals("loss is NaN", nanLoss.nonFinite(), "d(0 · log p)/dp = 0: only the loss is not finite");
+
+      assertArrayEquals(new double[] {0.0, -1.0}, p.toDoubleArray(), 0.0, "the weights are untouched");
+      assertEquals(0, opt.stepCount(), "AdamW took no step");
+      try (NDArray g = p.getGradient()) {
+        assertArrayEquals(new double[2], g.toDoubleArray(), 0.0, "the gradients were reset to 0");
+      }
+
+      // a finite update now equals one from a fresh optimizer on the same weights
+      NDArray q = m.create(new double[] {0.0, -1.0});
+      q.setRequiresGradient(true);
+      step.run(List.of(0), 0.1, MicroBatchLoss.of(i -> 1.0, (scope, i) -> new MicroBatchResult(
+          p.mul(scope.create(new double[] {0.5, 2})).sum(), 1, Map.of())));
+      new TrainStep(Map.of("q", q), fresh, 1.0, m).run(List.of(0), 0.1, MicroBatchLoss.of(i -> 1.0,
+          (scope, i) -> new MicroBatchResult(q.mul(scope.create(new double[] {0.5, 2})).sum(), 1, Map.of())));
+      assertArrayEquals(q.toDoubleArray(), p.toDoubleArray(), 0.0);
+      assertEquals(1, opt.stepCount());
+    }
+  }
 }

@@ -9,7 +9,7 @@ import dev.align4j.core.BadInputException;
 import dev.align4j.policies.llama.KvCache;
 import dev.align4j.policies.llama.LlamaConfig;
 import dev.align4j.policies.llama.LlamaModel;
-import dev.align4j.policies.llama.MemoryBudget;
+import dev.align4j.policies.llama.MemoryEstimate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -29,7 +29,7 @@ import java.util.Set;
  * lives across steps is the KV cache, the growing attention mask [n, S] and the next tokens, so memory grows with
  * the cache only. Before anything is allocated, every prompt's length plus its budget is checked against
  * {@code max_position_embeddings} and the whole batch against an estimate of the memory it needs
- * ({@link MemoryBudget#generationBytes}); both fail with a {@link BadInputException} on field
+ * ({@link MemoryEstimate#generation}); both fail with a {@link BadInputException} on field
  * {@code max_new_tokens}.
  */
 public final class Generator {
@@ -163,14 +163,13 @@ public final class Generator {
 
   private static void requireMemory(LlamaModel model, int n, int longest, int budget) {
     LlamaConfig c = model.config();
-    double need = MemoryBudget.generationBytes(c, model.computeType(), n, longest, budget);
-    long have = MemoryBudget.deviceBytes(model.manager().getDevice());
-    if (need > have) {
-      throw new BadInputException(null, 0, "max_new_tokens", "generating " + budget + " tokens for " + n
-          + " prompts (longest " + longest + " tokens) needs at least " + MemoryBudget.gib(need)
-          + " (KV cache of " + c.numHiddenLayers() + " layers, attention, activations) but there are "
-          + MemoryBudget.gib(have) + " " + MemoryBudget.where(model.manager().getDevice())
-          + "; generate fewer sequences at a time or fewer tokens");
+    MemoryEstimate need = MemoryEstimate.generation(c, n, longest, budget, model.computeType().getNumOfBytes());
+    long have = MemoryEstimate.deviceBytes(model.manager().getDevice());
+    if (!need.fits(have)) {
+      throw new BadInputException(null, 0, "max_new_tokens", need.what() + " needs about "
+          + MemoryEstimate.gib(need.bytes()) + " (KV cache of " + c.numHiddenLayers() + " layers, attention, "
+          + "activations) but there are " + MemoryEstimate.gib(have) + " "
+          + MemoryEstimate.where(model.manager().getDevice()) + "; generate fewer sequences at a time or fewer tokens");
     }
   }
 

@@ -125,7 +125,7 @@ public final class LlamaModel implements AutoCloseable {
    * dtype. Fails with an {@link InvalidModelException} naming the tensor or field when a tensor is missing, has
    * the wrong shape, holds NaN or infinite values, or belongs to a layer the config does not have, and, before
    * anything is read, when the weights the config implies could not fit in the device's memory
-   * ({@link MemoryBudget#parameterCount}).
+   * ({@link MemoryEstimate#parameterCount}).
    */
   public static LlamaModel load(Path dir, LoadOptions opts) {
     Path configFile = dir.resolve("config.json");
@@ -218,15 +218,15 @@ public final class LlamaModel implements AutoCloseable {
    * allocated; the error names the field that contributes most (the layers or the vocabulary).
    */
   static void requireWeightsFit(LlamaConfig c, Device device, Path configFile) {
-    double bytes = MemoryBudget.parameterCount(c) * 4;
-    long have = MemoryBudget.deviceBytes(device);
+    double bytes = MemoryEstimate.parameterCount(c) * 4;
+    long have = MemoryEstimate.deviceBytes(device);
     if (bytes > have) {
       double embeddings = (double) c.vocabSize() * c.hiddenSize() * (c.tieWordEmbeddings() ? 1 : 2);
       String field = embeddings * 4 >= bytes / 2 ? "vocab_size" : "num_hidden_layers";
-      throw InvalidModelException.field(configFile, field, "the weights need about " + MemoryBudget.gib(bytes)
+      throw InvalidModelException.field(configFile, field, "the weights need about " + MemoryEstimate.gib((long) Math.min(bytes, Long.MAX_VALUE))
           + " in fp32 (vocab_size " + c.vocabSize() + ", hidden_size " + c.hiddenSize() + ", intermediate_size "
           + c.intermediateSize() + ", num_hidden_layers " + c.numHiddenLayers() + "), more than the "
-          + MemoryBudget.gib(have) + " of memory " + MemoryBudget.where(device) + "; is the config right?");
+          + MemoryEstimate.gib(have) + " of memory " + MemoryEstimate.where(device) + "; is the config right?");
     }
   }
 

@@ -6,7 +6,7 @@
  * attention, SwiGLU MLP and the decoder block — matching transformers' {@code modeling_llama.py}. Training
  * forward passes ({@link dev.align4j.policies.llama.LlamaModel#trainingForward}, with optional per-layer gradient
  * checkpointing) return a {@link dev.align4j.policies.llama.ForwardPass} whose backward pass can be driven in pieces
- * ({@link dev.align4j.policies.llama.Autograd}); {@link dev.align4j.policies.llama.MemoryBudget} holds the size
+ * ({@link dev.align4j.policies.llama.Autograd}); {@link dev.align4j.policies.llama.MemoryEstimate} holds the size
  * estimates checked before loading or generating.
  */
 package dev.align4j.policies.llama;

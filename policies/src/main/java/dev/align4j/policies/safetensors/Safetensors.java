@@ -1,5 +1,7 @@
 package dev.align4j.policies.safetensors;
 
+import dev.align4j.core.AtomicFiles;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -9,14 +11,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.policies.llama.InvalidModelException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -163,8 +163,9 @@ public final class Safetensors {
 
   /**
    * Writes {@code tensors} (any float dtype; converted) to {@code file} in {@code dtype} (F32 or BF16), sorted by
-   * name, with {@code __metadata__ = {"format": "pt"}}. Atomic: the bytes go to a temporary sibling that is renamed
-   * onto {@code file} only when complete, so a crash never leaves a half-written file under the final name.
+   * name, with {@code __metadata__ = {"format": "pt"}}. Atomic ({@link AtomicFiles#write}): the bytes go to a temporary
+   * sibling that is renamed onto {@code file} only when complete, so a crash never leaves a half-written file under
+   * the final name, and a failure names its cause.
    */
   public static void write(Path file, Map<String, NDArray> tensors, StoredDtype dtype) {
     if (dtype == StoredDtype.F16) {
@@ -187,43 +188,26 @@ public final class Safetensors {
     }
     byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
     int padded = (json.length + 7) / 8 * 8;
-    Path tmp = null;
-    try {
-      Path dir = file.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-      try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
-        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
-        out.write(len.array());
-        out.write(json);
-        for (int i = json.length; i < padded; i++) {
-          out.write(' ');
-        }
-        for (NDArray a : sorted.values()) {
-          float[] v = floats(a);
-          ByteBuffer b = ByteBuffer.allocate(v.length * dtype.bytes()).order(ByteOrder.LITTLE_ENDIAN);
-          if (dtype == StoredDtype.F32) {
-            b.asFloatBuffer().put(v);
-          } else {
-            for (float f : v) {
-              b.putShort(floatToBf16(f));
-            }
+    AtomicFiles.write(file, out -> {
+      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+      out.write(len.array());
+      out.write(json);
+      for (int i = json.length; i < padded; i++) {
+        out.write(' ');
+      }
+      for (NDArray a : sorted.values()) {
+        float[] v = floats(a);
+        ByteBuffer b = ByteBuffer.allocate(v.length * dtype.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        if (dtype == StoredDtype.F32) {
+          b.asFloatBuffer().put(v);
+        } else {
+          for (float f : v) {
+            b.putShort(floatToBf16(f));
           }
-          out.write(b.array());
         }
+        out.write(b.array());
       }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot write " + file, e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // the temporary file is hidden and never read; nothing else to do
-        }
-      }
-    }
+    });
   }
 
   private static float[] floats(NDArray a) {

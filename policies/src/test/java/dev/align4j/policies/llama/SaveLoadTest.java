@@ -2,6 +2,7 @@ package dev.align4j.policies.llama;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,6 +49,8 @@ class SaveLoadTest {
       assertTrue(Files.isRegularFile(dir.resolve("model.safetensors")));
       try (LlamaModel back = LlamaModel.load(dir, LoadOptions.cpu())) {
         assertEquals(a.config(), back.config());
+        assertFalse(a.parameters().isEmpty());
+        assertEquals(a.parameters().keySet(), back.parameters().keySet());
         for (var e : a.parameters().entrySet()) {
           assertArrayEquals(e.getValue().toFloatArray(), back.parameters().get(e.getKey()).toFloatArray(), e.getKey());
         }
@@ -82,6 +85,8 @@ class SaveLoadTest {
           Checkpoint.open(dir).tensors().get("model.norm.weight").dtype());
       try (LlamaModel back = LlamaModel.load(dir, LoadOptions.cpu())) {
         assertEquals(ai.djl.ndarray.types.DataType.FLOAT32, back.computeType());
+        assertEquals(a.parameters().keySet(), back.parameters().keySet());
+        assertFalse(a.parameters().isEmpty());
         for (var e : a.parameters().entrySet()) {
           float[] want = e.getValue().toFloatArray();
           float[] got = back.parameters().get(e.getKey()).toFloatArray();

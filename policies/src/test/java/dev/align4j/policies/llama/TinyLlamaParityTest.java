@@ -42,6 +42,8 @@ class TinyLlamaParityTest {
   void logprobsMatchFixtureInOnePaddedBatchAndOneByOne() {
     List<JsonNode> cases = Fixtures.jsonl(dir.resolve("sequences.jsonl"));
     List<JsonNode> expected = Fixtures.jsonl(dir.resolve("expected_logprobs.jsonl"));
+    assertEquals(10, cases.size(), "a00..a09 of the fixture");
+    assertEquals(cases.size(), expected.size());
     List<int[]> seqs = new ArrayList<>();
     int[] starts = new int[cases.size()];
     for (int i = 0; i < cases.size(); i++) {
@@ -79,6 +81,8 @@ class TinyLlamaParityTest {
     for (JsonNode p : prompts) {
       ps.add(Fixtures.ints(p.get("prompt")));
     }
+    assertEquals(4, ps.size());
+    assertEquals(ps.size(), expected.size());
     List<int[]> got = Generator.generate(model, ps, GenerationConfig.greedy(12));
     for (int i = 0; i < ps.size(); i++) {
       assertArrayEquals(Fixtures.ints(expected.get(i).get("tokens")), got.get(i), "case " + i);

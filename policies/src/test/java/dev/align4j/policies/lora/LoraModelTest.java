@@ -135,6 +135,7 @@ class LoraModelTest {
             lora.save(dir);
             lora.trainableParameters().forEach((k, v) -> saved.put(k, v.toFloatArray()));
         }
+        assertEquals(28, saved.size(), "A and B of 7 projections in 2 layers");
         JsonNode cfg = new ObjectMapper().readTree(dir.resolve("adapter_config.json").toFile());
         assertEquals("LORA", cfg.get("peft_type").asText());
         assertEquals("CAUSAL_LM", cfg.get("task_type").asText());
@@ -153,6 +154,7 @@ class LoraModelTest {
         assertArrayEquals(new long[] {64, 4}, header.get("base_model.model.model.layers.1.mlp.down_proj.lora_B.weight").shape());
         try (LoraModel loaded = LoraModel.load(model, dir)) {
             assertEquals(CONFIG.withSeed(0), loaded.config());
+            assertEquals(saved.keySet(), loaded.trainableParameters().keySet());
             loaded.trainableParameters().forEach((k, v) -> assertArrayEquals(saved.get(k), v.toFloatArray(), 0f, k));
             assertArrayEquals(adapted, logits(), 0f);
         }
@@ -171,6 +173,8 @@ class LoraModelTest {
                 NDArray logProbs = model.forward(tokens, tokens.onesLike()).logSoftmax(-1);
                 NDArray loss = logProbs.mean().neg();
                 gc.backward(loss);
+                assertEquals(28, lora.trainableParameters().size());
+                assertFalse(model.parameters().isEmpty());
                 for (Map.Entry<String, NDArray> p : lora.trainableParameters().entrySet()) {
                     assertTrue(p.getValue().hasGradient(), p.getKey());
                     assertTrue(p.getValue().getGradient().abs().sum().getFloat() > 0, "non-zero gradient of " + p.getKey());

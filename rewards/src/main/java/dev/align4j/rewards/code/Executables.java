@@ -5,19 +5,25 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Finds system tools ({@code setsid}, {@code unshare}, {@code kill}) once, on PATH or in the system directories. */
+/** Finds system tools ({@code setsid}, {@code unshare}, {@code bwrap}, {@code sh}) once, on PATH or in the system dirs. */
 final class Executables {
-  private static final Map<String, Path> FOUND = new ConcurrentHashMap<>();
+  private static final Map<String, Optional<Path>> FOUND = new ConcurrentHashMap<>();
 
   private Executables() {}
 
   static Path require(String name) {
-    return FOUND.computeIfAbsent(name, Executables::find);
+    return find(name).orElseThrow(() -> new IllegalStateException(
+        "'" + name + "' not found on PATH or in the system directories; the sandbox needs it"));
   }
 
-  private static Path find(String name) {
+  static Optional<Path> find(String name) {
+    return FOUND.computeIfAbsent(name, Executables::search);
+  }
+
+  private static Optional<Path> search(String name) {
     List<String> dirs = new ArrayList<>();
     String path = System.getenv("PATH");
     if (path != null) {
@@ -27,11 +33,11 @@ final class Executables {
     for (String d : dirs) {
       if (!d.isEmpty()) {
         Path p = Path.of(d, name);
-        if (Files.isExecutable(p)) {
-          return p;
+        if (Files.isExecutable(p) && !Files.isDirectory(p)) {
+          return Optional.of(p);
         }
       }
     }
-    throw new IllegalStateException("'" + name + "' (util-linux/procps) not found on PATH; the sandbox needs it");
+    return Optional.empty();
   }
 }

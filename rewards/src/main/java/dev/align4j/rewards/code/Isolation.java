@@ -1,59 +1,46 @@
 package dev.align4j.rewards.code;
 
-import java.util.List;
-
 /**
- * How strongly the sandbox can isolate a run on this machine, strongest first. {@link Sandbox#create} probes them
- * in this order and uses the first that works, warning loudly on stderr when it is not {@link #NAMESPACES}.
+ * How a run is isolated from the host, strongest first; {@link Sandbox#create} probes them in this order and uses
+ * the first that works here, saying which on stderr once (loudly when it is {@link #PROCESS_ONLY}). In every mode
+ * the untrusted process gets, before the solution runs: rlimits (CPU, address space, file size, open files), an
+ * empty capability set, {@code no_new_privs}, the {@link SeccompFilter} (where the host ABI has a table), a scrubbed
+ * environment, and, when the launcher may create them, a per-run {@link Cgroups cgroup} (memory of the whole tree,
+ * tasks, one CPU). docs/SANDBOX.md has the threat model and what each mode does not stop.
  *
  * <ul>
- *   <li>{@link #NAMESPACES} (started as root): {@code setsid unshare --net --pid --mount --fork --kill-child};
- *       no network (a fresh network namespace has only a downed loopback); a private pid namespace whose init is
- *       the trusted supervisor, so every descendant dies with it; a private mount namespace where {@code /tmp} is a
- *       fresh size-capped tmpfs (the working directory), the other world-writable directories are empty and
- *       read-only and {@code /proc} shows only the sandbox; the untrusted process runs as a dedicated uid/gid with
- *       no supplementary groups and with RLIMIT_NPROC.
- *   <li>{@link #USER_NAMESPACE} (unprivileged user only, kernel allows user namespaces): the same namespaces via
- *       {@code unshare -r}, but the code runs as the invoking user, so there is no RLIMIT_NPROC (it would count
- *       all of that user's processes); fork bombs are bounded by the wall clock and the pid namespace teardown.
- *   <li>{@link #PROCESS_ONLY} (fallback): {@code setsid} plus rlimits and a scrubbed environment in a fresh temp
- *       directory; the network and the rest of the file system are reachable with the user's rights. Use it only
- *       for trusted inputs.
+ *   <li>{@link #BUBBLEWRAP} ({@code bwrap} installed): new IPC, PID, network, UTS and cgroup namespaces, and a
+ *       root file system holding only the read-only interpreter runtime ({@code /usr} and its symlinks), a fresh
+ *       {@code /proc}, five device nodes and a size- and inode-limited {@code /tmp}; as root the code runs as a
+ *       dedicated uid, otherwise bwrap adds a user namespace and the code runs as the launcher's uid with no
+ *       capabilities.
+ *   <li>{@link #NAMESPACES} (root, no bwrap): the same namespaces through {@code unshare}; the trusted supervisor
+ *       builds the same root itself ({@code pivot_root}, the host tree detached) and the code runs as a dedicated
+ *       uid.
+ *   <li>{@link #USER_NAMESPACE} (not root, no bwrap, the kernel allows user namespaces): the same through
+ *       {@code unshare --map-root-user}; the code runs as uid 0 of that namespace, mapped to the launcher's uid, with
+ *       every capability dropped, so it can neither mount nor unmount.
+ *   <li>{@link #PROCESS_ONLY} (fallback): no namespaces; a fresh host directory as working directory, the limits
+ *       above, SysV IPC creation denied by seccomp, and where the kernel has Landlock, files limited to the runtime
+ *       and that directory, no TCP, no signals outside the run. The host's process table, non-TCP network and, without
+ *       Landlock, its file system (with the code's uid's rights) stay reachable. Use it only for trusted code.
  * </ul>
  */
 public enum Isolation {
-  NAMESPACES(List.of("unshare", "--net", "--pid", "--mount", "--fork", "--kill-child")),
-  USER_NAMESPACE(List.of("unshare", "--map-root-user", "--net", "--pid", "--mount", "--fork", "--kill-child")),
-  PROCESS_ONLY(List.of());
+  BUBBLEWRAP,
+  NAMESPACES,
+  USER_NAMESPACE,
+  PROCESS_ONLY;
 
-  private final List<String> prefix;
-
-  Isolation(List<String> prefix) {
-    this.prefix = prefix;
-  }
-
-  /** The wrapper command placed between {@code setsid} and the interpreter. */
-  List<String> wrapper() {
-    return prefix;
-  }
-
-  /** Whether the run gets private mounts (a tmpfs working directory, read-only scratch dirs, its own /proc). */
-  boolean privateMounts() {
+  /** Whether the run gets its own namespaces and root file system. */
+  boolean privateRoot() {
     return this != PROCESS_ONLY;
   }
 
-  /** Whether the untrusted process switches to a dedicated uid (needs root outside any user namespace). */
-  boolean dedicatedUid() {
-    return this == NAMESPACES;
-  }
-
-  /**
-   * Whether this mode is worth trying for a process with the given effective uid. Not {@link #USER_NAMESPACE} for
-   * root: {@code --map-root-user} would map the namespace's root onto the host's root, and the untrusted code would
-   * own every root-owned file of the host.
-   */
+  /** Whether this mode is worth trying for a launcher with the given effective uid. */
   boolean applicable(int effectiveUid) {
     return switch (this) {
+      case BUBBLEWRAP -> Executables.find("bwrap").isPresent();
       case NAMESPACES -> effectiveUid == 0;
       case USER_NAMESPACE -> effectiveUid != 0;
       case PROCESS_ONLY -> true;
@@ -62,6 +49,16 @@ public enum Isolation {
 
   /** Why {@link #applicable} refuses this mode. */
   String requirement() {
-    return this == NAMESPACES ? "needs root" : "is not for root (it would run the code as the host's root)";
+    return switch (this) {
+      case BUBBLEWRAP -> "needs bwrap (Debian package bubblewrap) on PATH";
+      case NAMESPACES -> "needs root";
+      case USER_NAMESPACE -> "is not for root (it would map the sandbox's root onto the host's root)";
+      case PROCESS_ONLY -> "";
+    };
+  }
+
+  /** Lower-case name for details and the startup line. */
+  String wireName() {
+    return name().toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -2,6 +2,8 @@ package dev.align4j.rewards.code;
 
 import java.security.SecureRandom;
 import java.util.BitSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Dedicated uids for concurrent sandbox runs: one uid per run in flight, so that RLIMIT_NPROC (which counts every
@@ -12,12 +14,21 @@ final class UidPool {
   private static final int FIRST = 200_000;
   private static final int BLOCK = 4096;
 
+  /** The blocks of every pool of this JVM, so checks can tell this JVM's sandbox processes from another's. */
+  private static final Set<Integer> BASES = ConcurrentHashMap.newKeySet();
+
   private final int base;
   private final BitSet used = new BitSet();
 
   UidPool() {
     int blocks = (Integer.MAX_VALUE - FIRST) / BLOCK - 1;
     this.base = FIRST + new SecureRandom().nextInt(blocks) * BLOCK;
+    BASES.add(base);
+  }
+
+  /** Whether {@code uid} lies in the block of a pool of this JVM. */
+  static boolean ofThisJvm(int uid) {
+    return uid >= FIRST && BASES.contains(FIRST + (uid - FIRST) / BLOCK * BLOCK);
   }
 
   synchronized int acquire() {

@@ -30,7 +30,8 @@ public record IfEvalRewardConfig(@JsonProperty("scale") double scale) implements
         Verdict.Status.SATISFIED);
   }
 
-  private static List<Constraint> constraints(JsonLine line) {
+  /** The {@code constraints} field of a line, parsed; errors name the field and the element. */
+  public static List<Constraint> constraints(JsonLine line) {
     try {
       return IfEvalVerifier.parse(line.require("constraints"));
     } catch (IllegalArgumentException e) {

@@ -17,11 +17,30 @@ sealed interface Answer {
     }
   }
 
-  /** {@code lhs = rhs}: {@code x = 3}, {@code y = 2x+1}. */
-  record Equation(Expr lhs, Expr rhs) implements Answer {
+  /**
+   * {@code a = b} or a chain {@code a = b = c}: {@code x = 3}, {@code y = 2x+1}, {@code x = 2+3 = 5}.
+   *
+   * @param sides the two or more sides, left to right
+   */
+  record Equation(List<Expr> sides) implements Answer {
     public Equation {
-      Objects.requireNonNull(lhs, "lhs");
-      Objects.requireNonNull(rhs, "rhs");
+      sides = List.copyOf(sides);
+      if (sides.size() < 2) {
+        throw new IllegalArgumentException("an equation has at least two sides, got " + sides.size());
+      }
+    }
+
+    Expr lhs() {
+      return sides.get(0);
+    }
+
+    Expr rhs() {
+      return sides.get(sides.size() - 1);
+    }
+
+    /** The name of the variable when this is an assignment {@code v = …} (the left side a lone variable). */
+    java.util.Optional<String> assigned() {
+      return lhs() instanceof Expr.Var v ? java.util.Optional.of(v.name()) : java.util.Optional.empty();
     }
   }
 

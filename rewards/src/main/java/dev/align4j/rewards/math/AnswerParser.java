@@ -175,7 +175,7 @@ final class AnswerParser {
       exprs.add(e.get());
     }
     if (ops.stream().allMatch("="::equals)) {
-      return Optional.of(new Answer.Equation(exprs.get(0), exprs.get(exprs.size() - 1)));
+      return Optional.of(new Answer.Equation(exprs));
     }
     return inequality(exprs, ops).or(() -> Optional.of(new Answer.Text(s.replace(" ", ""))));
   }
@@ -279,7 +279,7 @@ final class AnswerParser {
     return out;
   }
 
-  /** Index of the bracket closing the one opening at {@code open} (any bracket kinds, {@code \{} included). */
+  /** Index of the bracket closing the one opening at {@code open} (any bracket kind, escaped braces included). */
   static int closingIndex(String s, int open) {
     int depth = 0;
     for (int i = open; i < s.length(); i++) {

@@ -3,6 +3,7 @@ package dev.align4j.rewards.math;
 import dev.align4j.rewards.math.Answer.End;
 import dev.align4j.rewards.math.Answer.Group;
 import dev.align4j.rewards.math.Answer.Kind;
+import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,131 +12,197 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 
 /**
- * Decides whether a response's answer equals the gold answer mathematically.
+ * Decides whether a response's answer equals the gold answer mathematically. One instance per check: it holds the
+ * check's {@link Budget} and its random points.
  *
- * <p>Scalars: if both sides are rational by plain arithmetic, exact comparison of {@link Rational}s. Otherwise the
- * two expressions are evaluated in double precision at {@value #POINTS} fixed pseudo-random points (seeded, the
- * same for every check, half with negative coordinates) and must agree at every point where both are finite, at
- * least {@value #MIN_VALID_POINTS} of them: {@code |a - b| <= 1e-9 * max(|a|, |b|) + 1e-12}. This is the
- * Schwartz–Zippel style identity test: two different small expressions almost never agree at random reals. An
- * infinite value is equal only to the literal {@code \infty} of the same sign, so {@code 2^{99999999}} never equals
- * {@code 3^{99999999}}.
+ * <p><b>Numbers.</b> Constant expressions that are rational by plain arithmetic (and perfect roots) are compared
+ * as exact {@link Rational}s: {@code 1000000008 != 1000000007}. A tolerance applies only to a decimal
+ * approximation, by the rule of {@link DecimalApproximation} ({@code 0.333333} for {@code 1/3}, {@code 3.14159}
+ * for {@code \pi}). Other constants ({@code \sqrt{2}}, {@code \pi}) are compared in double precision with
+ * relative tolerance {@value #RELATIVE_TOLERANCE}; an exact side of magnitude {@code >= 1e10} against an inexact
+ * one is refused, since a double cannot tell its neighbours apart at that tolerance.
  *
- * <p>Equations: {@code x = 3} equals {@code 3} when the left side is a lone variable, and a scalar gold equals the
- * right side of a response equation ({@code k = 1/3}); two equations are equal when {@code lhs - rhs} of one is a
- * non-zero constant multiple of the other's. Sets, bare lists and unions match member for member in any order;
- * tuples and matrices in order; a one-column or one-row matrix equals a tuple; an open interval {@code (a, b)}
- * equals the pair {@code (a, b)}.
+ * <p><b>Identities.</b> Expressions with variables are compared at random points drawn per check from a
+ * generator seeded by the pair (so the points are neither public nor fixed): each variable a rational
+ * {@code ±n/d} (half the draws in {@code (0, 1]}, half up to 30), negatives included. Where both sides are
+ * rational at the point they must be exactly equal; otherwise their doubles must agree within the tolerance. A
+ * point where exactly one side is undefined or infinite is a mismatch ({@code \sqrt{x}^2} against {@code x} at
+ * {@code x < 0}), unless both sides are finite right next to it: an isolated pole of one side
+ * ({@code 0/(x-xy)} at {@code y = 1}) is no evidence and the point is drawn again, as is a point where both are
+ * undefined (outside a common domain, {@code \sqrt{x}} at {@code x < 0}). Equal needs {@value #WANTED_POINTS}
+ * agreeing points (at least {@value #MIN_POINTS} within {@value #MAX_DRAWS} draws) and no disagreeing one. This is the
+ * Schwartz–Zippel identity test: two different rational functions of small degree agree at a random rational
+ * point with probability at most degree / (number of candidate values).
+ *
+ * <p><b>Shapes.</b> An equation answer equals a scalar gold only as an assignment {@code v = e} (every side after
+ * the variable equal to the gold: {@code x = 5}, {@code x = 2+3 = 5}; not {@code 41 = 42}, {@code 2x = 10}). A gold
+ * assignment of a constant ({@code x = 5}) is a scalar gold, which a response assigns to the same variable or
+ * states bare; other gold equations ({@code y = 2x+1}, {@code x+y = 1}) equal a response equation with the same
+ * sides or with {@code lhs - rhs} a non-zero constant multiple. Sets, bare lists and unions match member
+ * for member in any order, tuples and matrices in order; a one-column or one-row matrix equals a tuple; an open
+ * interval {@code (a, b)} equals the pair {@code (a, b)}. A group never equals a scalar, so {@code \{5\}} is not
+ * {@code 5} and {@code \{\{5\}\}} is not {@code \{5\}}; the one exception is at the top: a scalar or assignment
+ * response equals a gold set of one member ({@code 5} for the solution set {@code \{5\}}).
  */
 final class Equivalence {
 
-  static final int POINTS = 8;
-  static final int MIN_VALID_POINTS = 3;
+  static final int WANTED_POINTS = 6;
+  static final int MIN_POINTS = 4;
+  static final int MAX_DRAWS = 40;
+  static final double RELATIVE_TOLERANCE = 1e-11;
+  private static final double ABSOLUTE_TOLERANCE = 1e-14;
+  /** Below this magnitude in double precision a value may be an underflowed non-zero: not evidence. */
+  private static final double UNDERFLOW = 1e-300;
   private static final int MAX_VARIABLES = 16;
-  private static final double RELATIVE_TOLERANCE = 1e-9;
-  private static final double ABSOLUTE_TOLERANCE = 1e-12;
+  /** How far {@link #isolatedSingularity} looks beside a point. */
+  private static final double NUDGE = 1e-3;
+  private static final Rational INEXACT_LIMIT = Rational.of(10_000_000_000L);
 
-  /** POINTS x MAX_VARIABLES coordinates, fixed by seed so every run and thread sees the same points. */
-  private static final double[][] COORDINATES = coordinates();
+  private final Budget budget;
+  private final SplittableRandom random;
 
-  private Equivalence() {}
-
-  private static double[][] coordinates() {
-    SplittableRandom random = new SplittableRandom(0x5eed_a11_94L);
-    double[][] c = new double[POINTS][MAX_VARIABLES];
-    for (int p = 0; p < POINTS; p++) {
-      for (int v = 0; v < MAX_VARIABLES; v++) {
-        double magnitude = 0.25 + 2.0 * random.nextDouble();
-        c[p][v] = p < POINTS / 2 ? magnitude : (random.nextBoolean() ? -magnitude : magnitude);
-      }
-    }
-    return c;
+  /**
+   * @param budget the check's work allowance
+   * @param seed seeds the random points; {@link #seed} derives it from the pair being compared
+   */
+  Equivalence(Budget budget, long seed) {
+    this.budget = budget;
+    this.random = new SplittableRandom(seed);
   }
 
-  static boolean equivalent(Answer gold, Answer response, Budget budget) {
+  /** A seed from the two normalized answers (64-bit FNV-1a of each, combined), so the points depend on the pair. */
+  static long seed(String gold, String response) {
+    return fnv(gold) * 0x9E3779B97F4A7C15L ^ fnv(response);
+  }
+
+  private static long fnv(String s) {
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < s.length(); i++) {
+      h = (h ^ s.charAt(i)) * 0x100000001b3L;
+    }
+    return h;
+  }
+
+  /** Whether {@code response} equals {@code gold}; see the class comment for the rules. */
+  boolean equivalent(Answer gold, Answer response) {
+    if (gold instanceof Group g && g.kind() == Kind.SET && g.members().size() == 1
+        && (response instanceof Answer.Scalar || response instanceof Answer.Equation)) {
+      return same(g.members().get(0), response);
+    }
+    return same(gold, response);
+  }
+
+  private boolean same(Answer gold, Answer response) {
     budget.charge(1);
     if (gold instanceof Answer.Text g) {
       return response instanceof Answer.Text r && g.text().equalsIgnoreCase(r.text());
     }
     if (gold instanceof Answer.Scalar g) {
-      return scalarEquals(g, response, budget);
+      return scalarEquals(g.expr(), response);
     }
     if (gold instanceof Answer.Equation g) {
-      if (response instanceof Answer.Scalar r) {
-        return g.lhs() instanceof Expr.Var && sameValue(g.rhs(), r.expr(), budget);
-      }
-      return response instanceof Answer.Equation r && sameEquation(g, r, budget);
+      return equationEquals(g, response);
     }
     if (gold instanceof Answer.Interval g) {
-      return intervalEquals(g, response, budget);
+      return intervalEquals(g, response);
     }
     if (gold instanceof Group g) {
-      return sameGroup(g, response, budget);
+      return sameGroup(g, response);
     }
     if (gold instanceof Answer.Matrix g) {
       if (response instanceof Answer.Matrix r) {
-        return sameMatrix(g, r, budget);
+        return sameMatrix(g, r);
       }
       return response instanceof Group r && r.kind() == Kind.TUPLE
-          && asVector(g).map(v -> inOrder(v, r.members(), budget)).orElse(false);
+          && asVector(g).map(v -> inOrder(v, r.members())).orElse(false);
     }
     return false;
   }
 
-  private static boolean scalarEquals(Answer.Scalar g, Answer response, Budget budget) {
+  /** A scalar gold: a scalar, or an assignment whose every side after the variable equals the gold. */
+  private boolean scalarEquals(Expr gold, Answer response) {
     if (response instanceof Answer.Scalar r) {
-      return sameValue(g.expr(), r.expr(), budget);
+      return sameValue(gold, r.expr());
     }
-    if (response instanceof Answer.Equation r) {
-      return sameValue(g.expr(), r.rhs(), budget);
+    if (response instanceof Answer.Equation r && r.assigned().isPresent()) {
+      for (Expr side : r.sides().subList(1, r.sides().size())) {
+        if (!sameValue(gold, side)) {
+          return false;
+        }
+      }
+      return true;
     }
-    return response instanceof Group r && r.kind() != Kind.TUPLE && r.members().size() == 1
-        && equivalent(g, r.members().get(0), budget);
+    return false;
   }
 
-  private static boolean intervalEquals(Answer.Interval g, Answer response, Budget budget) {
+  /**
+   * A gold assignment {@code v = e} accepts {@code e}, or an assignment to {@code v} whose every side equals
+   * {@code e}; when {@code e} has variables ({@code y = 2x+1}) also any equation of the same line. Other gold
+   * equations accept an equation with the same sides or with {@code lhs - rhs} a constant multiple of the gold's.
+   */
+  private boolean equationEquals(Answer.Equation g, Answer response) {
+    Optional<String> variable = g.assigned();
+    if (variable.isPresent()) {
+      if (response instanceof Answer.Scalar r) {
+        return sameValue(g.rhs(), r.expr());
+      }
+      if (response instanceof Answer.Equation r && r.assigned().equals(variable) && scalarEquals(g.rhs(), r)) {
+        return true;
+      }
+      if (isConstant(g.rhs())) {
+        return false; // x = 5 is the scalar 5: 2x = 10 did not solve for x
+      }
+    }
+    if (!(response instanceof Answer.Equation r) || g.sides().size() != 2 || r.sides().size() != 2) {
+      return false;
+    }
+    if (sameValue(g.lhs(), r.lhs()) && sameValue(g.rhs(), r.rhs())) {
+      return true;
+    }
+    return proportional(new Expr.Binary(Expr.Op.SUB, g.lhs(), g.rhs()),
+        new Expr.Binary(Expr.Op.SUB, r.lhs(), r.rhs()));
+  }
+
+  private boolean intervalEquals(Answer.Interval g, Answer response) {
     if (response instanceof Answer.Interval r) {
-      return g.loEnd() == r.loEnd() && g.hiEnd() == r.hiEnd()
-          && sameValue(g.lo(), r.lo(), budget) && sameValue(g.hi(), r.hi(), budget);
+      return g.loEnd() == r.loEnd() && g.hiEnd() == r.hiEnd() && sameValue(g.lo(), r.lo())
+          && sameValue(g.hi(), r.hi());
     }
     if (!(response instanceof Group r)) {
       return false;
     }
     if (r.kind() == Kind.UNION) {
-      return r.members().size() == 1 && equivalent(g, r.members().get(0), budget);
+      return r.members().size() == 1 && same(g, r.members().get(0));
     }
     return r.kind() == Kind.TUPLE && g.loEnd() == End.OPEN && g.hiEnd() == End.OPEN
         && r.members().size() == 2 && r.members().get(0) instanceof Answer.Scalar a
-        && r.members().get(1) instanceof Answer.Scalar b
-        && sameValue(g.lo(), a.expr(), budget) && sameValue(g.hi(), b.expr(), budget);
+        && r.members().get(1) instanceof Answer.Scalar b && sameValue(g.lo(), a.expr())
+        && sameValue(g.hi(), b.expr());
   }
 
-  private static boolean sameGroup(Group g, Answer response, Budget budget) {
+  private boolean sameGroup(Group g, Answer response) {
     if (g.kind() == Kind.TUPLE) {
       if (response instanceof Group r && (r.kind() == Kind.TUPLE || r.kind() == Kind.LIST)) {
-        return inOrder(g.members(), r.members(), budget);
+        return inOrder(g.members(), r.members());
       }
       if (response instanceof Answer.Matrix r) {
-        return asVector(r).map(v -> inOrder(g.members(), v, budget)).orElse(false);
+        return asVector(r).map(v -> inOrder(g.members(), v)).orElse(false);
       }
-      return response instanceof Answer.Interval r && equivalent(r, g, budget);
+      return response instanceof Answer.Interval r && same(r, g);
     }
     if (response instanceof Group r && (r.kind() != Kind.TUPLE || g.kind() == Kind.LIST)) {
       boolean unionMismatch = (g.kind() == Kind.UNION) != (r.kind() == Kind.UNION);
-      return !unionMismatch && anyOrder(g.members(), r.members(), budget);
-    }
-    if (g.members().size() == 1 && !(response instanceof Group)) {
-      return equivalent(g.members().get(0), response, budget);
+      return !unionMismatch && anyOrder(g.members(), r.members());
     }
     return false;
   }
 
-  private static boolean inOrder(List<Answer> a, List<Answer> b, Budget budget) {
+  private boolean inOrder(List<Answer> a, List<Answer> b) {
     if (a.size() != b.size()) {
       return false;
     }
     for (int i = 0; i < a.size(); i++) {
-      if (!equivalent(a.get(i), b.get(i), budget)) {
+      if (!same(a.get(i), b.get(i))) {
         return false;
       }
     }
@@ -143,18 +210,18 @@ final class Equivalence {
   }
 
   /** Every member of each side equals some member of the other (sets: duplicates do not matter). */
-  private static boolean anyOrder(List<Answer> a, List<Answer> b, Budget budget) {
+  private boolean anyOrder(List<Answer> a, List<Answer> b) {
     if (a.isEmpty() || b.isEmpty()) {
       return a.isEmpty() && b.isEmpty();
     }
-    return covers(a, b, budget) && covers(b, a, budget);
+    return covers(a, b) && covers(b, a);
   }
 
-  private static boolean covers(List<Answer> a, List<Answer> b, Budget budget) {
+  private boolean covers(List<Answer> a, List<Answer> b) {
     for (Answer x : a) {
       boolean found = false;
       for (Answer y : b) {
-        if (equivalent(x, y, budget)) {
+        if (same(x, y)) {
           found = true;
           break;
         }
@@ -166,12 +233,12 @@ final class Equivalence {
     return true;
   }
 
-  private static boolean sameMatrix(Answer.Matrix a, Answer.Matrix b, Budget budget) {
+  private boolean sameMatrix(Answer.Matrix a, Answer.Matrix b) {
     if (a.rows().size() != b.rows().size()) {
       return false;
     }
     for (int i = 0; i < a.rows().size(); i++) {
-      if (!inOrder(a.rows().get(i), b.rows().get(i), budget)) {
+      if (!inOrder(a.rows().get(i), b.rows().get(i))) {
         return false;
       }
     }
@@ -188,70 +255,160 @@ final class Equivalence {
     return Optional.empty();
   }
 
-  private static boolean sameEquation(Answer.Equation g, Answer.Equation r, Budget budget) {
-    if (sameValue(g.lhs(), r.lhs(), budget) && sameValue(g.rhs(), r.rhs(), budget)) {
-      return true;
-    }
-    Expr dg = new Expr.Binary(Expr.Op.SUB, g.lhs(), g.rhs());
-    Expr dr = new Expr.Binary(Expr.Op.SUB, r.lhs(), r.rhs());
-    return proportional(dg, dr, budget);
-  }
-
   /** Whether {@code a} and {@code b} have the same value (as functions of their variables). */
-  static boolean sameValue(Expr a, Expr b, Budget budget) {
-    Optional<Rational> ea = a.exact(budget);
-    if (ea.isPresent()) {
-      Optional<Rational> eb = b.exact(budget);
-      if (eb.isPresent()) {
-        return ea.get().compareTo(eb.get()) == 0;
-      }
-    }
+  boolean sameValue(Expr a, Expr b) {
     TreeSet<String> names = variables(a, b);
+    if (names.isEmpty()) {
+      return sameConstant(a, b);
+    }
     if (names.size() > MAX_VARIABLES) {
       return false;
     }
-    if (names.isEmpty()) {
-      return close(a.eval(Map.of(), budget), b.eval(Map.of(), budget), a, b);
+    return atRandomPoints(names, a, b, false);
+  }
+
+  private boolean sameConstant(Expr a, Expr b) {
+    Optional<Rational> ea = a.exact(budget);
+    Optional<Rational> eb = b.exact(budget);
+    if (ea.isPresent() && eb.isPresent()) {
+      return ea.get().compareTo(eb.get()) == 0 || DecimalApproximation.roundsTo(a, eb.get())
+          || DecimalApproximation.roundsTo(b, ea.get());
     }
-    double[] xs = new double[POINTS];
-    double[] ys = new double[POINTS];
-    int n = sample(names, a, b, budget, xs, ys);
-    for (int i = 0; i < n; i++) {
-      if (!close(xs[i], ys[i], a, b)) {
-        return false;
+    double x = a.eval(Map.of(), budget);
+    double y = b.eval(Map.of(), budget);
+    if (ea.isPresent() || eb.isPresent()) {
+      Expr exactSide = ea.isPresent() ? a : b;
+      Rational exact = ea.isPresent() ? ea.get() : eb.get();
+      double inexact = ea.isPresent() ? y : x;
+      if (DecimalApproximation.roundsTo(exactSide, inexact, RELATIVE_TOLERANCE)) {
+        return true;
+      }
+      if (exact.abs().compareTo(INEXACT_LIMIT) >= 0) {
+        return false; // a double cannot separate this integer from its neighbours
       }
     }
-    return n >= MIN_VALID_POINTS;
+    if (Double.isInfinite(x) || Double.isInfinite(y)) {
+      return x == y && isLiteralInfinity(a) && isLiteralInfinity(b);
+    }
+    return close(x, y);
   }
 
   /** Whether {@code a = k b} for one constant {@code k != 0} at every sample point. */
-  private static boolean proportional(Expr a, Expr b, Budget budget) {
+  private boolean proportional(Expr a, Expr b) {
     TreeSet<String> names = variables(a, b);
     if (names.isEmpty() || names.size() > MAX_VARIABLES) {
       return false;
     }
-    double[] xs = new double[POINTS];
-    double[] ys = new double[POINTS];
-    int n = sample(names, a, b, budget, xs, ys);
+    return atRandomPoints(names, a, b, true);
+  }
+
+  /**
+   * The random-point test: {@code a = b} at every point, or with {@code ratio}, {@code a = k b} for one
+   * constant {@code k != 0} (both zero at a point says nothing about {@code k} and is drawn again).
+   */
+  private boolean atRandomPoints(TreeSet<String> names, Expr a, Expr b, boolean ratio) {
+    Optional<Rational> exactK = Optional.empty();
     double k = Double.NaN;
-    int used = 0;
-    for (int i = 0; i < n; i++) {
-      boolean xZero = Math.abs(xs[i]) < 1e-9;
-      boolean yZero = Math.abs(ys[i]) < 1e-9;
-      if (Double.isNaN(k)) {
-        if (xZero && yZero) {
-          continue;
+    int agreeing = 0;
+    Map<String, Rational> point = new HashMap<>(names.size() * 2);
+    Map<String, Double> approx = new HashMap<>(names.size() * 2);
+    for (int draw = 0; draw < MAX_DRAWS && agreeing < WANTED_POINTS; draw++) {
+      for (String name : names) {
+        Rational q = randomRational();
+        point.put(name, q);
+        approx.put(name, q.toDouble());
+      }
+      Optional<Rational> ea = a.exact(point, budget);
+      Optional<Rational> eb = ea.isPresent() ? b.exact(point, budget) : Optional.empty();
+      if (ea.isPresent() && eb.isPresent()) {
+        if (!ratio) {
+          if (ea.get().compareTo(eb.get()) != 0) {
+            return false;
+          }
+        } else {
+          int za = ea.get().signum();
+          int zb = eb.get().signum();
+          if (za == 0 && zb == 0) {
+            continue;
+          }
+          if (za == 0 || zb == 0) {
+            return false;
+          }
+          Optional<Rational> q = ea.get().divide(eb.get());
+          if (q.isEmpty()) {
+            continue; // too large to hold exactly: no evidence
+          }
+          if (exactK.isPresent() ? exactK.get().compareTo(q.get()) != 0
+              : !Double.isNaN(k) && !close(k, q.get().toDouble())) {
+            return false;
+          }
+          exactK = q;
+          k = q.get().toDouble();
         }
-        if (xZero || yZero) {
+        agreeing++;
+        continue;
+      }
+      double x = a.eval(approx, budget);
+      double y = b.eval(approx, budget);
+      boolean fx = Double.isFinite(x);
+      boolean fy = Double.isFinite(y);
+      if (!fx && !fy) {
+        continue; // outside both domains: draw again
+      }
+      if (fx != fy) {
+        if (isolatedSingularity(names, approx, a, b)) {
+          continue; // a pole of one side only (1/(y-1) at y = 1): no evidence either way
+        }
+        return false; // undefined on one side only, around the point too (sqrt(x)^2 at x < 0)
+      }
+      if (Math.abs(x) < UNDERFLOW && Math.abs(y) < UNDERFLOW) {
+        continue; // both (possibly underflowed to) zero: no evidence either way
+      }
+      if (!ratio) {
+        if (!close(x, y)) {
           return false;
         }
-        k = xs[i] / ys[i];
-      } else if (!close(xs[i], k * ys[i], a, b)) {
-        return false;
+      } else {
+        if (Math.abs(x) < UNDERFLOW || Math.abs(y) < UNDERFLOW) {
+          return false;
+        }
+        if (Double.isNaN(k)) {
+          k = x / y;
+        } else if (!close(x, k * y)) {
+          return false;
+        }
       }
-      used++;
+      agreeing++;
     }
-    return used >= MIN_VALID_POINTS;
+    return agreeing >= MIN_POINTS;
+  }
+
+  /**
+   * Whether both sides are finite at a point next to {@code at} (each coordinate moved by {@value #NUDGE}): then
+   * the side that was not finite at {@code at} has an isolated singularity there, not a missing region.
+   */
+  private boolean isolatedSingularity(TreeSet<String> names, Map<String, Double> at, Expr a, Expr b) {
+    Map<String, Double> near = new HashMap<>(names.size() * 2);
+    for (String name : names) {
+      near.put(name, at.get(name) + (random.nextBoolean() ? NUDGE : -NUDGE));
+    }
+    return Double.isFinite(a.eval(near, budget)) && Double.isFinite(b.eval(near, budget));
+  }
+
+  /** {@code ±n/d}: with probability 1/2 in {@code (0, 1]} ({@code n <= d <= 10}), else {@code n <= 30}. */
+  private Rational randomRational() {
+    int d = 1 + random.nextInt(10);
+    int n = random.nextBoolean() ? 1 + random.nextInt(d) : 1 + random.nextInt(30);
+    if (random.nextBoolean()) {
+      n = -n;
+    }
+    return Rational.of(BigInteger.valueOf(n), BigInteger.valueOf(d)).orElseThrow();
+  }
+
+  private static boolean isConstant(Expr e) {
+    TreeSet<String> names = new TreeSet<>();
+    e.collectVars(names);
+    return names.isEmpty();
   }
 
   private static TreeSet<String> variables(Expr a, Expr b) {
@@ -261,37 +418,9 @@ final class Equivalence {
     return names;
   }
 
-  /** Values of {@code a} and {@code b} at the sample points where both are finite; returns how many. */
-  private static int sample(TreeSet<String> names, Expr a, Expr b, Budget budget, double[] xs, double[] ys) {
-    int n = 0;
-    for (int p = 0; p < POINTS; p++) {
-      Map<String, Double> point = point(names, p);
-      double x = a.eval(point, budget);
-      double y = b.eval(point, budget);
-      if (Double.isFinite(x) && Double.isFinite(y)) {
-        xs[n] = x;
-        ys[n] = y;
-        n++;
-      }
-    }
-    return n;
-  }
-
-  private static Map<String, Double> point(TreeSet<String> names, int p) {
-    Map<String, Double> point = new HashMap<>(names.size() * 2);
-    int v = 0;
-    for (String name : names) {
-      point.put(name, COORDINATES[p][v++]);
-    }
-    return point;
-  }
-
-  private static boolean close(double x, double y, Expr a, Expr b) {
-    if (Double.isNaN(x) || Double.isNaN(y)) {
+  private static boolean close(double x, double y) {
+    if (!Double.isFinite(x) || !Double.isFinite(y)) {
       return false;
-    }
-    if (Double.isInfinite(x) || Double.isInfinite(y)) {
-      return x == y && isLiteralInfinity(a) && isLiteralInfinity(b);
     }
     return Math.abs(x - y) <= RELATIVE_TOLERANCE * Math.max(Math.abs(x), Math.abs(y)) + ABSOLUTE_TOLERANCE;
   }

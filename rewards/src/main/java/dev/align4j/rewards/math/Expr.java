@@ -10,14 +10,21 @@ import java.util.Set;
  * A parsed scalar expression: numbers, variables, {@code π}, {@code e}, {@code ∞}, the four operations, powers,
  * roots, logarithms, trigonometric functions, absolute value and factorial.
  *
- * <p>Two evaluations: {@link #exact} gives a {@link Rational} when the value is rational by plain arithmetic
- * ({@code \frac{3}{6}}, {@code 1.5\times10^{3}}, {@code (2/3)^2}) and {@link #eval} gives a double at a point (an
- * assignment of the variables), used for randomized identity testing. Both charge a {@link Budget}.
+ * <p>Two evaluations, both at a point (an assignment of rationals to the variables; empty for constants):
+ * {@link #exact} gives a {@link Rational} when the value is rational by plain arithmetic and perfect roots
+ * ({@code \frac{3}{6}}, {@code 1.5\times10^{3}}, {@code (2/3)^2}, {@code \sqrt{9/4}}, {@code 8^{1/3}}, and
+ * {@code x^2+1} at {@code x = 1/2}); {@link #eval} gives a double, used where the value is not rational
+ * ({@code \sqrt{2}}, {@code \pi}, {@code \sin x}). Both charge a {@link Budget}.
  */
 sealed interface Expr {
 
-  /** Exact rational value, or empty when the value is not (provably, by plain arithmetic) rational. */
-  Optional<Rational> exact(Budget budget);
+  /** Exact rational value at {@code point}, or empty when it is not (provably, by plain arithmetic) rational. */
+  Optional<Rational> exact(Map<String, Rational> point, Budget budget);
+
+  /** Exact rational value of a constant expression (one without variables). */
+  default Optional<Rational> exact(Budget budget) {
+    return exact(Map.of(), budget);
+  }
 
   /** Value at the point {@code vars} (NaN where undefined, ±∞ on overflow). */
   double eval(Map<String, Double> vars, Budget budget);
@@ -25,14 +32,31 @@ sealed interface Expr {
   /** Adds the names of the free variables to {@code out}. */
   void collectVars(Set<String> out);
 
-  /** A rational literal. */
-  record Num(Rational value) implements Expr {
+  /**
+   * A number literal. A decimal literal ({@code 0.333333}, {@code 1.5e-3}) also records the precision it states:
+   * {@code scale}, the position of its last digit ({@code 10^-scale}; 6 for {@code 0.333333}), and
+   * {@code digits}, its significant digits (6). Integer literals and numbers built by the parser state nothing
+   * ({@code scale = digits = 0}): they are exact.
+   *
+   * @param value the exact value of the literal as written
+   * @param scale the last stated digit is at {@code 10^-scale}; 0 for an exact literal
+   * @param digits the number of significant digits written; 0 for an exact literal
+   */
+  record Num(Rational value, int scale, int digits) implements Expr {
     public Num {
       Objects.requireNonNull(value, "value");
+      if (digits < 0) {
+        throw new IllegalArgumentException("digits must be >= 0, got " + digits);
+      }
+    }
+
+    /** An exact number (an integer literal or a number built by the parser). */
+    Num(Rational value) {
+      this(value, 0, 0);
     }
 
     @Override
-    public Optional<Rational> exact(Budget budget) {
+    public Optional<Rational> exact(Map<String, Rational> point, Budget budget) {
       budget.charge(1);
       return Optional.of(value);
     }
@@ -54,8 +78,9 @@ sealed interface Expr {
     }
 
     @Override
-    public Optional<Rational> exact(Budget budget) {
-      return Optional.empty();
+    public Optional<Rational> exact(Map<String, Rational> point, Budget budget) {
+      budget.charge(1);
+      return Optional.ofNullable(point.get(name));
     }
 
     @Override
@@ -82,7 +107,7 @@ sealed interface Expr {
     }
 
     @Override
-    public Optional<Rational> exact(Budget budget) {
+    public Optional<Rational> exact(Map<String, Rational> point, Budget budget) {
       return Optional.empty();
     }
 
@@ -103,8 +128,8 @@ sealed interface Expr {
     }
 
     @Override
-    public Optional<Rational> exact(Budget budget) {
-      return operand.exact(budget).map(Rational::negate);
+    public Optional<Rational> exact(Map<String, Rational> point, Budget budget) {
+      return operand.exact(point, budget).map(Rational::negate);
     }
 
     @Override
@@ -130,13 +155,13 @@ sealed interface Expr {
     }
 
     @Override
-    public Optional<Rational> exact(Budget budget) {
+    public Optional<Rational> exact(Map<String, Rational> point, Budget budget) {
       budget.charge(1);
-      Optional<Rational> l = left.exact(budget);
+      Optional<Rational> l = left.exact(point, budget);
       if (l.isEmpty()) {
         return l;
       }
-      Optional<Rational> r = right.exact(budget);
+      Optional<Rational> r = right.exact(point, budget);
       if (r.isEmpty()) {
         return r;
       }
@@ -147,8 +172,21 @@ sealed interface Expr {
         case SUB -> a.subtract(b);
         case MUL -> a.multiply(b);
         case DIV -> a.divide(b);
-        case POW -> b.isInteger() && b.num().bitLength() < 32 ? a.pow(b.num().longValue()) : Optional.empty();
+        case POW -> power(a, b);
       };
+    }
+
+    /** {@code a^b} for an integer {@code b}, or {@code b = p/2}, {@code p/3} when the root is exact. */
+    private static Optional<Rational> power(Rational a, Rational b) {
+      if (b.num().bitLength() >= 32 || b.den().bitLength() >= 3) {
+        return Optional.empty();
+      }
+      int q = b.den().intValue();
+      long p = b.num().longValue();
+      if (q == 1) {
+        return a.pow(p);
+      }
+      return q <= 3 ? a.root(q).flatMap(root -> root.pow(p)) : Optional.empty();
     }
 
     @Override
@@ -203,11 +241,14 @@ sealed interface Expr {
     }
 
     @Override
-    public Optional<Rational> exact(Budget budget) {
-      if (fn != Fn.ABS) {
-        return Optional.empty();
+    public Optional<Rational> exact(Map<String, Rational> point, Budget budget) {
+      if (fn == Fn.ABS) {
+        return arg.exact(point, budget).map(Rational::abs);
       }
-      return arg.exact(budget).map(r -> r.signum() < 0 ? r.negate() : r);
+      if (fn == Fn.SQRT) {
+        return arg.exact(point, budget).flatMap(r -> r.root(2));
+      }
+      return Optional.empty();
     }
 
     @Override
@@ -230,8 +271,12 @@ sealed interface Expr {
     }
 
     @Override
-    public Optional<Rational> exact(Budget budget) {
-      return Optional.empty();
+    public Optional<Rational> exact(Map<String, Rational> point, Budget budget) {
+      Optional<Rational> n = index.exact(point, budget);
+      if (n.isEmpty() || !(n.get().equals(Rational.of(2)) || n.get().equals(Rational.of(3)))) {
+        return Optional.empty();
+      }
+      return radicand.exact(point, budget).flatMap(r -> r.root(n.get().num().intValue()));
     }
 
     @Override
@@ -261,7 +306,7 @@ sealed interface Expr {
     }
 
     @Override
-    public Optional<Rational> exact(Budget budget) {
+    public Optional<Rational> exact(Map<String, Rational> point, Budget budget) {
       return Optional.empty();
     }
 
@@ -288,8 +333,8 @@ sealed interface Expr {
     }
 
     @Override
-    public Optional<Rational> exact(Budget budget) {
-      Optional<Rational> n = operand.exact(budget);
+    public Optional<Rational> exact(Map<String, Rational> point, Budget budget) {
+      Optional<Rational> n = operand.exact(point, budget);
       if (n.isEmpty() || !n.get().isInteger() || n.get().signum() < 0
           || n.get().num().compareTo(BigInteger.valueOf(MAX_EXACT)) > 0) {
         return Optional.empty();

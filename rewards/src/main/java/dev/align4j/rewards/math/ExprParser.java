@@ -21,10 +21,12 @@ import java.util.Optional;
  *          | \frac arg arg | \sqrt ('[' expr ']')? arg | \pi | \infty | \sin arg | \log ('_' arg)? arg | ...
  * </pre>
  *
- * Implicit multiplication ({@code 2\sqrt{3}}, {@code 3x}, {@code x(x+1)}) has the precedence of {@code *}. LaTeX
- * shorthand is accepted: {@code \frac12}, {@code \sqrt3}. A digit run after {@code ^} is one exponent
- * ({@code 2^10 = 1024}, the plain-text reading). Depth and length are bounded; failures are reported as
- * {@link Optional#empty()}, never thrown to the caller.
+ * Implicit multiplication ({@code 2\sqrt{3}}, {@code 3x}, {@code x(x+1)}) has the precedence of {@code *}, except
+ * that a factor starting with a digit is refused: {@code 3 4} reads as 34 in LaTeX and as 12 in plain text, and
+ * {@code x2} or {@code 2^3 4} are no better, so such input is not an expression. LaTeX shorthand is accepted:
+ * {@code \frac12}, {@code \sqrt3}. A digit run after {@code ^} is one exponent ({@code 2^10 = 1024}, the
+ * plain-text reading). Decimal literals keep the precision they state ({@link Expr.Num}). Depth and length are
+ * bounded; failures are reported as {@link Optional#empty()}, never thrown to the caller.
  */
 final class ExprParser {
 
@@ -111,10 +113,22 @@ final class ExprParser {
       } else if (eat('/') || eatCommand("div")) {
         left = new Binary(Op.DIV, left, unary());
       } else if (startsPrimary()) {
+        refuseDigitJuxtaposition();
         left = new Binary(Op.MUL, left, power());
       } else {
         return left;
       }
+    }
+  }
+
+  /** An implicit factor that starts with a digit ({@code 3 4}, {@code x2}, {@code 2{3}}) is ambiguous. */
+  private void refuseDigitJuxtaposition() {
+    int i = pos;
+    while (i < s.length() && s.charAt(i) == '{') {
+      i++;
+    }
+    if (i < s.length() && (isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
+      throw new Fail("ambiguous juxtaposition of a number");
     }
   }
 
@@ -194,12 +208,17 @@ final class ExprParser {
     while (pos < s.length() && isDigit(s.charAt(pos))) {
       pos++;
     }
+    int fraction = -1; // digits after the point; -1 when there is no point
     if (pos < s.length() && s.charAt(pos) == '.') {
       pos++;
+      int from = pos;
       while (pos < s.length() && isDigit(s.charAt(pos))) {
         pos++;
       }
+      fraction = pos - from;
     }
+    int mantissaEnd = pos;
+    boolean exponent = false;
     if (pos + 1 < s.length() && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
       int save = pos;
       pos++;
@@ -210,12 +229,33 @@ final class ExprParser {
         while (pos < s.length() && isDigit(s.charAt(pos))) {
           pos++;
         }
+        exponent = true;
       } else {
         pos = save;
       }
     }
-    return new Expr.Num(Rational.parseDecimal(s.substring(start, pos))
-        .orElseThrow(() -> new Fail("bad number")));
+    String text = s.substring(start, pos);
+    Rational value = Rational.parseDecimal(text).orElseThrow(() -> new Fail("bad number"));
+    if (fraction < 0 && !exponent) {
+      return new Expr.Num(value);
+    }
+    int exp = exponent ? Integer.parseInt(text.substring(mantissaEnd - start + 1).replace("+", "")) : 0;
+    return new Expr.Num(value, Math.max(fraction, 0) - exp, significantDigits(s, start, mantissaEnd));
+  }
+
+  /** Digits of the mantissa {@code s[from, to)} after its leading zeros ({@code 0.0250} has 3). */
+  private static int significantDigits(String s, int from, int to) {
+    int digits = 0;
+    boolean leading = true;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c == '.' || (leading && c == '0')) {
+        continue;
+      }
+      leading = false;
+      digits++;
+    }
+    return digits;
   }
 
   /** A letter run: a plain-text function or constant word, else one single-letter variable. */
@@ -325,6 +365,7 @@ final class ExprParser {
     Expr arg = power();
     skipSpaces();
     while (startsPrimary() && s.charAt(pos) != '(' && s.charAt(pos) != '\\') {
+      refuseDigitJuxtaposition();
       arg = new Binary(Op.MUL, arg, power());
       skipSpaces();
     }

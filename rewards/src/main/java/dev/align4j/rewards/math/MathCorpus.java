@@ -1,5 +1,6 @@
 package dev.align4j.rewards.math;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.align4j.rewards.Verdict;
@@ -15,14 +16,19 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The math verifier's test corpus, shipped as the classpath resource {@value #RESOURCE}: one JSON object a line,
- * {@code {"gold", "response", "expected": "correct|incorrect|no_answer", "source"}}. The tests check every case;
- * {@code ./align4j bench verify} times checks on it.
+ * The math verifier's test corpora, shipped as classpath resources: one JSON object a line,
+ * {@code {"gold", "response", "expected": "correct|incorrect|no_answer", "source"}}. {@value #RESOURCE} holds
+ * cases from public graders' test suites and our own; {@code ./align4j bench verify} times checks on it.
+ * {@value #ADVERSARIAL} holds the attacks a reward-hacking policy could try, one class per {@code source} prefix
+ * ({@code attack: …}, reward 0), next to what graders accept and must still pass ({@code keep: …}). The tests
+ * check every case of both.
  */
 public final class MathCorpus {
 
   /** Classpath location of the corpus. */
   public static final String RESOURCE = "/math/corpus.jsonl";
+  /** Classpath location of the adversarial corpus. */
+  public static final String ADVERSARIAL = "/math/adversarial.jsonl";
 
   /**
    * One corpus case.
@@ -53,19 +59,24 @@ public final class MathCorpus {
 
   private MathCorpus() {}
 
-  /** Loads every case, in file order. */
+  /** Loads every case of {@value #RESOURCE}, in file order. */
   public static List<Case> load() {
-    try (InputStream in = MathCorpus.class.getResourceAsStream(RESOURCE)) {
+    return load(RESOURCE);
+  }
+
+  /** Loads every case of a corpus resource ({@link #RESOURCE} or {@link #ADVERSARIAL}), in file order. */
+  public static List<Case> load(String resource) {
+    try (InputStream in = MathCorpus.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("resource " + RESOURCE + " is missing");
+        throw new IllegalStateException("resource " + resource + " is missing");
       }
-      return read(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
+      return read(resource, new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
     } catch (IOException e) {
-      throw new UncheckedIOException("reading " + RESOURCE, e);
+      throw new UncheckedIOException("reading " + resource, e);
     }
   }
 
-  private static List<Case> read(BufferedReader reader) throws IOException {
+  private static List<Case> read(String resource, BufferedReader reader) throws IOException {
     List<Case> cases = new ArrayList<>();
     String text;
     int lineNo = 0;
@@ -74,12 +85,24 @@ public final class MathCorpus {
       if (text.isBlank()) {
         continue;
       }
-      Line line = MAPPER.readValue(text, Line.class);
-      if (line.gold() == null || line.response() == null || line.expected() == null || line.source() == null) {
-        throw new IllegalStateException(RESOURCE + " line " + lineNo + ": gold, response, expected and source are required");
+      String where = resource + " line " + lineNo;
+      Line line;
+      try {
+        line = MAPPER.readValue(text, Line.class);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(where + ": not a corpus case: " + e.getOriginalMessage(), e);
       }
-      Verdict.Status status = Verdict.Status.valueOf(line.expected().toUpperCase(Locale.ROOT));
-      cases.add(new Case(line.gold(), line.response(), status, line.source()));
+      if (line.gold() == null || line.response() == null || line.expected() == null || line.source() == null) {
+        throw new IllegalStateException(where + ": gold, response, expected and source are required");
+      }
+      Verdict.Status status;
+      try {
+        status = Verdict.Status.valueOf(line.expected().toUpperCase(Locale.ROOT));
+        cases.add(new Case(line.gold(), line.response(), status, line.source()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException(where + ": field expected must be correct, incorrect or no_answer, got "
+            + line.expected(), e);
+      }
     }
     return List.copyOf(cases);
   }

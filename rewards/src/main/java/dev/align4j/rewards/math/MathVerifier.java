@@ -101,37 +101,43 @@ public final class MathVerifier implements Verifier<String> {
     }
     Normalizer.Normalized g = Normalizer.normalize(goldAnswer(gold));
     Normalizer.Normalized r = Normalizer.normalize(answer);
-    String shown = "answer " + abbreviate(r.text()) + " vs gold " + abbreviate(g.text());
+    String shown = "answer " + shown(r) + " vs gold " + shown(g);
     if (r.compact().isEmpty()) {
       return Verdict.noAnswer("answer is empty after normalization");
     }
-    if (g.compact().equals(r.compact())) {
+    if (!g.unit().isEmpty() && !r.unit().isEmpty() && !g.unit().equals(r.unit())) {
+      return Verdict.incorrect("different units (" + r.unit() + " vs " + g.unit() + "): " + shown);
+    }
+    if (g.scale() == r.scale() && g.compact().equals(r.compact())) {
       return Verdict.correct("same normalized " + shown);
     }
     Budget budget = new Budget(options.timeout().toNanos(), MAX_STEPS);
     Answer ga = AnswerParser.parse(g.text(), budget);
     Answer ra = AnswerParser.parse(r.text(), budget);
-    if (Equivalence.equivalent(ga, ra, budget) || percentEquivalent(g, ga, r, ra, budget)) {
+    Equivalence equivalence = new Equivalence(budget, Equivalence.seed(g.compact(), r.compact()));
+    if (equivalent(equivalence, g.scale(), ga, r.scale(), ra)) {
       return Verdict.correct("equivalent " + shown);
     }
     return Verdict.incorrect("not equivalent: " + shown);
   }
 
-  /** {@code 28\%} matches {@code 0.28} and {@code 28}: a percent sign on one side also allows a factor 100. */
-  private static boolean percentEquivalent(
-      Normalizer.Normalized g, Answer ga, Normalizer.Normalized r, Answer ra, Budget budget) {
-    if (g.scale() == r.scale() || !(ga instanceof Answer.Scalar gs) || !(ra instanceof Answer.Scalar rs)) {
+  /**
+   * Percent signs change the number unless both sides have one: a response {@code 25\%} is 0.25 (it equals the
+   * gold 0.25, not the gold 25). A percentage gold {@code 28\%} accepts 28 (the number of percent) and 0.28.
+   */
+  private static boolean equivalent(Equivalence eq, Normalizer.Scale gs, Answer ga, Normalizer.Scale rs, Answer ra) {
+    if (gs == rs) {
+      return eq.equivalent(ga, ra);
+    }
+    if (!(ga instanceof Answer.Scalar g) || !(ra instanceof Answer.Scalar r)) {
       return false;
     }
     Expr hundred = new Expr.Num(Rational.of(100));
-    Expr gold = gs.expr();
-    Expr resp = rs.expr();
-    if (g.scale() == Normalizer.Scale.PERCENT) {
-      gold = new Expr.Binary(Expr.Op.DIV, gold, hundred);
-    } else {
-      resp = new Expr.Binary(Expr.Op.DIV, resp, hundred);
+    if (gs == Normalizer.Scale.PERCENT) {
+      return eq.sameValue(g.expr(), r.expr())
+          || eq.sameValue(new Expr.Binary(Expr.Op.DIV, g.expr(), hundred), r.expr());
     }
-    return Equivalence.sameValue(gold, resp, budget);
+    return eq.sameValue(g.expr(), new Expr.Binary(Expr.Op.DIV, r.expr(), hundred));
   }
 
   /** A gold that is a whole solution is reduced to its final answer. */
@@ -140,6 +146,15 @@ public final class MathVerifier implements Verifier<String> {
       return AnswerExtractor.extract(gold, Extraction.STRICT).map(AnswerExtractor.Found::text).orElse(gold);
     }
     return gold;
+  }
+
+  /** The normalized text with what normalization took off: {@code 28 %}, {@code 5 [cm]}. */
+  private static String shown(Normalizer.Normalized n) {
+    String s = abbreviate(n.text());
+    if (n.scale() == Normalizer.Scale.PERCENT) {
+      s += " %";
+    }
+    return n.unit().isEmpty() ? s : s + " [" + n.unit() + "]";
   }
 
   private static String abbreviate(String s) {

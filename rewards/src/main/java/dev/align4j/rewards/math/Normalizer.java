@@ -1,24 +1,33 @@
 package dev.align4j.rewards.math;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
  * String clean-up of an extracted answer before parsing, after the MATH / Minerva normalizers (Hendrycks et al.
- * 2021 {@code strip_string}; Lewkowycz et al. 2022 {@code normalize_final_answer}):
+ * 2021 {@code strip_string}; Lewkowycz et al. 2022 {@code normalize_final_answer}), but stricter about what may be
+ * dropped:
  *
  * <ul>
- *   <li>math delimiters {@code $ \( \) \[ \]}, {@code \$}, {@code \left}/{@code \right}, {@code \displaystyle};
+ *   <li>math delimiters {@code $ \( \) \[ \]}, {@code \left}/{@code \right}, {@code \displaystyle};
  *   <li>{@code \dfrac}, {@code \tfrac}, {@code \cfrac} become {@code \frac}; spacing {@code \! \, \; \: \quad ~};
- *   <li>{@code \text{}}, {@code \mathrm{}}, {@code \textbf{}}, {@code \mbox{}}, {@code \boxed{}} are unwrapped,
- *       and dropped when they hold a unit ({@code \text{ cm}^2}); trailing unit words ({@code 5 dollars});
- *   <li>degrees ({@code ^\circ}, {@code °}), percent ({@code \%}, {@code %}, "percent": recorded in
- *       {@link Scale#PERCENT}), trailing periods, "and" between items;
- *   <li>thousands separators ({@code 1,000}, {@code 1\,000}, {@code 1{,}000}) when the whole answer is one number;
+ *   <li>{@code \text{}}, {@code \mathrm{}}, {@code \textbf{}}, {@code \mbox{}}, {@code \boxed{}} are unwrapped;
+ *   <li>units, only the known ones of {@link Units} and only after the number ({@code 5\text{ cm}^2},
+ *       {@code 12 square feet}, {@code \$5}, {@code 90^\circ}): dropped, and recorded in
+ *       {@link Normalized#unit()}; any other trailing word ({@code 5 million}, {@code 5 squared}, {@code 5 plus one})
+ *       stays and makes the answer unreadable as a number;
+ *   <li>percent ({@code \%}, {@code %}, "percent": recorded in {@link Scale#PERCENT}), ordinal suffixes
+ *       ({@code 5^{\text{th}}}), trailing periods, "and"/"or" between items (which then read as a list);
+ *   <li>thousands separators ({@code 1,000}, {@code 32,\!349}, {@code 1\,000}, {@code 14{,}916}) when the whole
+ *       answer is one number with groups of three digits ({@code 3{,}4} stays a list);
  *   <li>mixed numbers {@code 2\frac{1}{2}} and {@code 2 1/2} become {@code (2+1/2)};
- *   <li>{@code x \in} prefixes, {@code \approx} (the right side is kept), Unicode minus, times, π, ∞, ≤, ≥.
+ *   <li>{@code x \in} prefixes, {@code \approx} (the exact side is kept), Unicode minus, times, π, ∞, ≤, ≥.
  * </ul>
  */
 final class Normalizer {
@@ -30,14 +39,17 @@ final class Normalizer {
    * A normalized answer.
    *
    * @param text the cleaned answer, single-spaced
-   * @param compact {@code text} without spaces, for a fast equality check
+   * @param compact {@code text} without the spaces that carry no meaning (a space between two digits stays:
+   *     {@code 3 4} is not {@code 34})
    * @param scale whether a percent sign was removed
+   * @param unit the canonical name of the unit that was removed ({@link Units}), empty when none
    */
-  record Normalized(String text, String compact, Scale scale) {
+  record Normalized(String text, String compact, Scale scale, String unit) {
     Normalized {
       Objects.requireNonNull(text, "text");
       Objects.requireNonNull(compact, "compact");
       Objects.requireNonNull(scale, "scale");
+      Objects.requireNonNull(unit, "unit");
     }
   }
 
@@ -51,9 +63,11 @@ final class Normalizer {
       {"\u00b3", "^3"}, {"\n", " "}, {"\t", " "}, {"\r", " "},
       {"\\displaystyle", ""}, {"\\dfrac", "\\frac"}, {"\\tfrac", "\\frac"}, {"\\cfrac", "\\frac"},
       {"\\$", ""}, {"$", ""}, {"\\(", ""}, {"\\)", ""}, {"\\[", ""}, {"\\]", ""},
-      {"\\!", ""}, {"\\,", " "}, {"\\;", " "}, {"\\:", " "}, {"\\qquad", " "}, {"\\quad", " "}, {"\\ ", " "},
-      {"~", " "}, {"{,}", ""}, {"\\lbrace", "\\{"}, {"\\rbrace", "\\}"}, {"\\lvert", "|"}, {"\\rvert", "|"},
+      {",\\! ", ","}, {"\\!", ""},
+      {"\\,", " "}, {"\\;", " "}, {"\\:", " "}, {"\\qquad", " "}, {"\\quad", " "}, {"\\ ", " "},
+      {"~", " "}, {"{,}", ","}, {"\\lbrace", "\\{"}, {"\\rbrace", "\\}"}, {"\\lvert", "|"}, {"\\rvert", "|"},
       {"\\vert", "|"}, {"\\lt", "<"}, {"\\gt", ">"}, {"\\leq", "\\le "}, {"\\geq", "\\ge "},
+      {"\\leqslant", "\\le "}, {"\\geqslant", "\\ge "}, {"<=", "\\le "}, {">=", "\\ge "},
       {"\\varnothing", "\\emptyset "}, {"\\{\\}", "\\emptyset "}, {"\\infinity", "\\infty "},
       {"^{\\circ}", ""}, {"^\\circ", ""}, {"\\circ", ""}, {"\\degree", ""}, {"\\ldots", ""}, {"\\dots", ""},
       {"\\cdots", ""}, {"\"", ""}, {"**", ""}, {"\\bigl", ""}, {"\\bigr", ""}, {"\\Bigl", ""}, {"\\Bigr", ""},
@@ -63,21 +77,9 @@ final class Normalizer {
       {"\\boxed{", "\\text{"}, {"\\fbox{", "\\text{"},
   };
 
-  /** Unit words dropped from the end of an answer or from a {@code \text{}}. */
-  private static final Set<String> UNITS = Set.of(
-      "cm", "mm", "km", "m", "in", "inch", "inches", "ft", "foot", "feet", "yd", "yard", "yards", "mile",
-      "miles", "mph", "meter", "meters", "metre", "metres", "square", "sq", "unit", "units", "degree", "degrees",
-      "deg", "dollar", "dollars", "cent", "cents", "hour", "hours", "hr", "hrs", "h", "minute", "minutes", "min",
-      "mins", "second", "seconds", "sec", "s", "day", "days", "week", "weeks", "month", "months", "year", "years",
-      "pound", "pounds", "lb", "lbs", "ounce", "ounces", "oz", "gallon", "gallons", "liter", "liters", "l", "ml",
-      "kg", "g", "gram", "grams", "points", "point", "ways", "way", "students", "people", "digits", "integers",
-      "edges", "meals", "multiples", "marbles", "apples", "books", "times", "percent", "pct", "th", "st", "nd",
-      "rd", "radians", "rad", "mathrm", "euros", "euro", "per", "each");
-
-  /** Plain words that are mathematics, never units. */
-  private static final Set<String> MATH_WORDS = Set.of(
-      "pi", "sqrt", "sin", "cos", "tan", "ln", "log", "exp", "e", "i", "and", "or");
-
+  private static final Pattern ORDINAL = Pattern.compile(
+      "(?<=\\d)\\s*(?:\\^\\{\\\\text\\{(?:th|st|nd|rd)\\}\\}|\\^\\\\text\\{(?:th|st|nd|rd)\\}"
+          + "|\\\\text\\{(?:th|st|nd|rd)\\}|\\^\\{(?:th|st|nd|rd)\\}|(?:th|st|nd|rd)\\b)");
   private static final Pattern MIXED_LATEX =
       Pattern.compile("(?<![\\d.}^_a-zA-Z])(\\d+)\\s*\\\\frac\\{(\\d+)\\}\\{(\\d+)\\}");
   private static final Pattern MIXED_PLAIN = Pattern.compile("(?<![\\d./^])(\\d+) (\\d+)/(\\d+)(?![\\d/.])");
@@ -90,13 +92,24 @@ final class Normalizer {
 
   static Normalized normalize(String answer) {
     String s = answer;
+    TreeSet<String> units = new TreeSet<>();
+    if (s.contains("\\circ") || s.contains("\u00b0") || s.contains("\\degree")) {
+      units.add("deg");
+    }
+    if (s.contains("\\$")) {
+      units.add("usd");
+    }
+    long[] present = firstCharsPresent(s);
     for (String[] r : REPLACEMENTS) {
-      if (s.contains(r[0])) {
+      if (mayContain(present, r[0].charAt(0)) && s.contains(r[0])) {
         s = s.replace(r[0], r[1]);
       }
     }
     s = removeLeftRight(s);
-    s = unwrapText(s);
+    if (s.contains("th") || s.contains("st") || s.contains("nd") || s.contains("rd")) {
+      s = ORDINAL.matcher(s).replaceAll("");
+    }
+    s = unwrapText(s, units);
     Scale scale = Scale.PLAIN;
     if (s.contains("%")) {
       scale = Scale.PERCENT;
@@ -108,10 +121,13 @@ final class Normalizer {
       s = IN_PREFIX.matcher(s).replaceFirst("");
     }
     s = stripTrailingPunctuation(s);
-    if (s.endsWith(" percent") || s.endsWith(" pct")) {
-      scale = Scale.PERCENT;
+    for (String word : new String[] {" percentage", " percent", " pct"}) {
+      if (s.endsWith(word)) {
+        scale = Scale.PERCENT;
+        s = s.substring(0, s.length() - word.length()).strip();
+      }
     }
-    s = stripTrailingUnits(s);
+    s = stripTrailingUnits(s, units);
     if (s.contains(" and ") || s.contains(" or ")) {
       s = AND_WORD.matcher(s).replaceAll(",");
     }
@@ -134,7 +150,44 @@ final class Normalizer {
       s = s.substring(1).strip();
     }
     s = stripTrailingPunctuation(s);
-    return new Normalized(s, s.replace(" ", ""), scale);
+    return new Normalized(s, compact(s), scale, String.join(" ", units));
+  }
+
+  /** Which ASCII characters occur in {@code s} (bits 0-127), and whether any other does (bit 128). */
+  private static long[] firstCharsPresent(String s) {
+    long[] bits = new long[3];
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      int b = c < 128 ? c : 128;
+      bits[b >>> 6] |= 1L << (b & 63);
+    }
+    return bits;
+  }
+
+  private static boolean mayContain(long[] present, char c) {
+    int b = c < 128 ? c : 128;
+    return (present[b >>> 6] & (1L << (b & 63))) != 0;
+  }
+
+  /** {@code s} without spaces, except one between two digits (or a digit and a point). */
+  private static String compact(String s) {
+    if (s.indexOf(' ') < 0) {
+      return s;
+    }
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c != ' ') {
+        b.append(c);
+      } else if (i > 0 && i + 1 < s.length() && isNumberChar(s.charAt(i - 1)) && isNumberChar(s.charAt(i + 1))) {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  private static boolean isNumberChar(char c) {
+    return (c >= '0' && c <= '9') || c == '.';
   }
 
   /**
@@ -188,8 +241,11 @@ final class Normalizer {
     return 0;
   }
 
-  /** Replaces every {@code \text{content}} by its content, or by nothing when the content is a unit. */
-  private static String unwrapText(String s) {
+  /**
+   * Replaces every {@code \text{content}} by its content, or by nothing when the content is a unit phrase (whose
+   * canonical name goes to {@code units}, with a following {@code ^2}/{@code ^3}).
+   */
+  private static String unwrapText(String s, Set<String> units) {
     int at = s.indexOf("\\text{");
     int guard = 0;
     while (at >= 0 && guard++ < 100) {
@@ -200,17 +256,22 @@ final class Normalizer {
       }
       String inner = s.substring(open + 1, close);
       String word = inner.strip().toLowerCase(Locale.ROOT);
-      String replacement;
+      String replacement = inner;
+      int after = close + 1;
       if (word.equals("and") || word.equals("or") || word.equals(",")) {
         replacement = ",";
-      } else if (UNITS.contains(word) || word.equals(".") || word.isEmpty()) {
+      } else if (word.equals(".") || word.isEmpty()) {
         replacement = " ";
       } else {
-        replacement = inner;
-      }
-      int after = close + 1;
-      if (replacement.equals(" ")) {
-        after = skipUnitPower(s, after);
+        String power = unitPower(s, after);
+        Optional<String> unit = Units.phrase(List.of((inner.strip() + power).split(" +")), false);
+        if (unit.isPresent()) {
+          replacement = " ";
+          after += power.isEmpty() ? 0 : s.startsWith("^{", after) ? 4 : 2;
+          if (!unit.get().isEmpty()) {
+            units.add(unit.get());
+          }
+        }
       }
       s = s.substring(0, at) + replacement + s.substring(after);
       at = s.indexOf("\\text{", at);
@@ -218,14 +279,14 @@ final class Normalizer {
     return s;
   }
 
-  private static int skipUnitPower(String s, int i) {
-    if (s.startsWith("^2", i) || s.startsWith("^3", i)) {
-      return i + 2;
+  /** {@code "^2"} or {@code "^3"} when {@code s} has {@code ^2}, {@code ^{2}} (or 3) at {@code i}, else empty. */
+  private static String unitPower(String s, int i) {
+    for (String p : new String[] {"2", "3"}) {
+      if (s.startsWith("^" + p, i) || s.startsWith("^{" + p + "}", i)) {
+        return "^" + p;
+      }
     }
-    if (s.startsWith("^{2}", i) || s.startsWith("^{3}", i)) {
-      return i + 4;
-    }
-    return i;
+    return "";
   }
 
   /** Index of the brace closing the one at {@code open}, ignoring escaped braces; -1 when unbalanced. */
@@ -247,66 +308,41 @@ final class Normalizer {
   }
 
   /**
-   * Drops trailing unit words ({@code 5 cm^2}, {@code 12 dollars}) when a number stays: words of two or more
-   * letters that are not mathematics, or listed units.
+   * Drops a trailing unit phrase ({@code 5 cm^2}, {@code 12 dollars}, {@code 3 miles per hour}) when a number
+   * stays before it, recording its canonical name. Only the known units of {@link Units} count.
    */
-  private static String stripTrailingUnits(String s) {
-    s = stripTrailingRemark(s);
+  private static String stripTrailingUnits(String s, Set<String> units) {
+    List<String> words = new ArrayList<>();
     int end = s.length();
+    int start = end;
     while (true) {
       int space = s.lastIndexOf(' ', end - 1);
-      if (space <= 0) {
+      if (space <= 0 || !Units.isUnitWord(s.substring(space + 1, end), true)) {
         break;
       }
-      String token = s.substring(space + 1, end);
-      if (!isUnitToken(token)) {
-        break;
-      }
+      words.add(0, s.substring(space + 1, end));
+      start = space;
       end = space;
     }
-    if (end == s.length()) {
-      return s;
-    }
-    String kept = s.substring(0, end).strip();
-    return containsDigit(kept) ? kept : s;
-  }
-
-  /** {@code 11 (eleven)}: a parenthesized remark of words after a number is dropped. */
-  private static String stripTrailingRemark(String s) {
-    if (!s.endsWith(")")) {
-      return s;
-    }
-    int open = s.lastIndexOf(" (");
-    if (open <= 0) {
-      return s;
-    }
-    String inner = s.substring(open + 2, s.length() - 1);
-    for (int i = 0; i < inner.length(); i++) {
-      char c = inner.charAt(i);
-      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == ' ')) {
-        return s;
+    // the longest valid phrase among the trailing unit words
+    for (int first = 0; first < words.size(); first++) {
+      Optional<String> unit = Units.phrase(words.subList(first, words.size()), true);
+      if (unit.isPresent()) {
+        int cut = start;
+        for (int k = 0; k < first; k++) {
+          cut += 1 + words.get(k).length();
+        }
+        String kept = s.substring(0, cut).strip();
+        if (!containsDigit(kept)) {
+          return s;
+        }
+        if (!unit.get().isEmpty()) {
+          units.add(unit.get());
+        }
+        return kept;
       }
     }
-    String kept = s.substring(0, open).strip();
-    return inner.strip().length() >= 2 && containsDigit(kept) ? kept : s;
-  }
-
-  private static boolean isUnitToken(String token) {
-    String t = token;
-    if (t.endsWith("^2") || t.endsWith("^3")) {
-      t = t.substring(0, t.length() - 2);
-    }
-    if (t.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < t.length(); i++) {
-      char c = t.charAt(i);
-      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
-        return false;
-      }
-    }
-    String lower = t.toLowerCase(Locale.ROOT);
-    return UNITS.contains(lower) || (t.length() >= 2 && !MATH_WORDS.contains(lower));
+    return s;
   }
 
   private static boolean containsDigit(String s) {

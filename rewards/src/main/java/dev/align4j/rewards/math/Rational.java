@@ -29,7 +29,7 @@ public record Rational(BigInteger num, BigInteger den) implements Comparable<Rat
     if (den.signum() <= 0) {
       throw new IllegalArgumentException("den must be positive, got " + den);
     }
-    if (!num.gcd(den).equals(BigInteger.ONE) && num.signum() != 0) {
+    if (num.signum() != 0 && !gcd(num, den).equals(BigInteger.ONE)) {
       throw new IllegalArgumentException("num/den must be in lowest terms, got " + num + "/" + den);
     }
     if (num.signum() == 0 && !den.equals(BigInteger.ONE)) {
@@ -54,12 +54,27 @@ public record Rational(BigInteger num, BigInteger den) implements Comparable<Rat
     if (n.signum() == 0) {
       return Optional.of(ZERO);
     }
-    BigInteger g = n.gcd(d);
+    BigInteger g = gcd(n, d);
     if (!g.equals(BigInteger.ONE)) {
       n = n.divide(g);
       d = d.divide(g);
     }
     return Optional.of(new Rational(n, d));
+  }
+
+  /** {@code gcd(|a|, |b|)}, in {@code long} arithmetic when both fit (the common case, and much cheaper). */
+  private static BigInteger gcd(BigInteger a, BigInteger b) {
+    if (a.bitLength() < 63 && b.bitLength() < 63) {
+      long x = Math.abs(a.longValue());
+      long y = Math.abs(b.longValue());
+      while (y != 0) {
+        long t = x % y;
+        x = y;
+        y = t;
+      }
+      return BigInteger.valueOf(x);
+    }
+    return a.gcd(b);
   }
 
   /**
@@ -186,6 +201,56 @@ public record Rational(BigInteger num, BigInteger den) implements Comparable<Rat
     BigInteger n = num.pow((int) absK);
     BigInteger d = den.pow((int) absK);
     return k >= 0 ? of(n, d) : of(d, n);
+  }
+
+  /** {@code |this|}. */
+  public Rational abs() {
+    return num.signum() < 0 ? negate() : this;
+  }
+
+  /**
+   * The exact {@code k}-th root for {@code k} = 2 or 3 when numerator and denominator are perfect powers
+   * ({@code 9/4 -> 3/2}, {@code -8 -> -2}); empty otherwise (also for even roots of negative numbers).
+   */
+  public Optional<Rational> root(int k) {
+    if (k != 2 && k != 3) {
+      throw new IllegalArgumentException("root index must be 2 or 3, got " + k);
+    }
+    if (k == 2 && num.signum() < 0) {
+      return Optional.empty();
+    }
+    Optional<BigInteger> n = exactRoot(num.abs(), k);
+    Optional<BigInteger> d = exactRoot(den, k);
+    if (n.isEmpty() || d.isEmpty()) {
+      return Optional.empty();
+    }
+    return of(num.signum() < 0 ? n.get().negate() : n.get(), d.get());
+  }
+
+  private static Optional<BigInteger> exactRoot(BigInteger x, int k) {
+    BigInteger r = k == 2 ? x.sqrt() : cubeRoot(x);
+    return r.pow(k).equals(x) ? Optional.of(r) : Optional.empty();
+  }
+
+  /** Floor of the cube root of {@code x >= 0}, by Newton's method from an estimate above the root. */
+  private static BigInteger cubeRoot(BigInteger x) {
+    if (x.signum() == 0) {
+      return x;
+    }
+    BigInteger three = BigInteger.valueOf(3);
+    BigInteger r = BigInteger.ONE.shiftLeft(x.bitLength() / 3 + 1);
+    while (true) {
+      BigInteger next = r.shiftLeft(1).add(x.divide(r.multiply(r))).divide(three);
+      if (next.compareTo(r) >= 0) {
+        return r;
+      }
+      r = next;
+    }
+  }
+
+  /** {@code 10^-scale / 2}: half a unit in the last place of a decimal with {@code scale} digits after the point. */
+  static Rational halfUnit(int scale) {
+    return new Rational(BigInteger.ONE, BigInteger.TWO.multiply(BigInteger.TEN.pow(scale)));
   }
 
   public double toDouble() {

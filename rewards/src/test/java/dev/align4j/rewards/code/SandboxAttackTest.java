@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.align4j.rewards.Verdict;
 import dev.align4j.rewards.Verdict.Status;
@@ -18,12 +19,14 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each attack must end quickly with the right status and leave the host unharmed. Runs under the strongest
- * isolation this machine allows (on a root CI box: {@link Isolation#NAMESPACES}); wall clock 2 s.
+ * isolation this machine allows (on a root box with bwrap: {@link Isolation#BUBBLEWRAP}); wall clock 2 s.
  */
+@Timeout(60) // "must end quickly": the wall clocks here are 2-10 s; a hang fails instead of stalling the build
 class SandboxAttackTest {
   private static CodeVerifier verifier;
 
@@ -38,7 +41,7 @@ class SandboxAttackTest {
   }
 
   private static Verdict run(String code, String... tests) {
-    return verifier.verify(py(code), List.of(tests));
+    return verifier.verifyAsserts(py(code), List.of(tests));
   }
 
   @Test
@@ -54,8 +57,8 @@ class SandboxAttackTest {
   @Test
   void lastPythonBlockIsTheSolutionAndNoBlockIsNoCode() {
     String response = "```python\ndef f(): return 1\n```\nbetter:\n```python\ndef f(): return 2\n```";
-    assertEquals(1.0, verifier.verify(response, List.of("assert f() == 2")).reward());
-    Verdict none = verifier.verify("def f(): return 2", List.of("assert f() == 2"));
+    assertEquals(1.0, verifier.verifyAsserts(response, List.of("assert f() == 2")).reward());
+    Verdict none = verifier.verifyAsserts("def f(): return 2", List.of("assert f() == 2"));
     assertEquals(Status.NO_CODE, none.status());
     assertEquals(0.0, none.reward());
   }
@@ -82,7 +85,7 @@ class SandboxAttackTest {
     // page-faulting in 1 GiB takes seconds on a small VM, so the growing bomb gets a 256 MiB limit
     CodeVerifier small = new CodeVerifier(Sandbox.createWith(verifier.sandbox().isolation(),
         verifier.sandbox().limits().withAddressSpaceBytes(256L << 20), verifier.sandbox().python()));
-    Verdict growing = small.verify(py("chunks = []\nwhile True:\n    chunks.append(bytearray(10_000_000))"),
+    Verdict growing = small.verifyAsserts(py("chunks = []\nwhile True:\n    chunks.append(bytearray(10_000_000))"),
         List.of("assert True"));
     assertEquals(Status.ERROR, growing.status(), growing.detail());
     assertTrue(growing.detail().contains("MemoryError"), growing.detail());
@@ -124,9 +127,11 @@ class SandboxAttackTest {
             except OSError:
                 return False
         """;
-    Verdict v = run(code,
-        "assert write('local.txt') and open('local.txt').read() == 'x'",
-        "write('" + hostTmp + "'); write('" + inHostDir + "'); write('/var/tmp/escape-" + tag + "')",
+    Verdict v = run(code + "def read(p):\n    return open(p).read()\n",
+        "assert write('local.txt') and read('local.txt') == 'x'",
+        // inside, /tmp is the run's own tmpfs: these may succeed there; the host's paths must stay untouched
+        "assert write('" + hostTmp + "') or True; assert write('" + inHostDir + "') or True",
+        "assert write('/var/tmp/escape-" + tag + "') or True",
         "assert not write('" + inModule + "')",
         "assert not write('/etc/escape-" + tag + "')");
     assertEquals(Status.PASSED, v.status(), v.detail());
@@ -185,10 +190,10 @@ class SandboxAttackTest {
     // 110 MB through a pipe: a few hundred ms on an idle machine; 10 s leaves room for a loaded CI box
     CodeVerifier roomy = new CodeVerifier(Sandbox.createWith(verifier.sandbox().isolation(),
         verifier.sandbox().limits().withWallClock(Duration.ofSeconds(10)), verifier.sandbox().python()));
-    Verdict v = roomy.verify(py("import sys\nsys.stdout.write('x' * 100_000_000)\nsys.stderr.write('y' * 10_000_000)\n"
-        + "def f():\n    return 1"), List.of("assert f() == 1"));
+    Verdict v = roomy.verifyAsserts(py("import sys\nsys.stdout.write('x' * 100_000_000)\n"
+        + "sys.stderr.write('y' * 10_000_000)\ndef f():\n    return 1"), List.of("assert f() == 1"));
     assertEquals(Status.PASSED, v.status(), v.detail());
-    SandboxRun raw = verifier.sandbox().run("print('z' * 100_000)", List.of("assert True"));
+    SandboxRun raw = verifier.sandbox().run("print('z' * 100_000)", List.of("1"), List.of());
     assertEquals(SandboxLimits.defaults().outputBytes(), raw.stdout().length());
   }
 
@@ -205,6 +210,7 @@ class SandboxAttackTest {
     assertEquals(1.0 / 3, midway.reward(), 1e-12);
   }
 
+  /** The old line protocol's forgeries: printed, and sprayed on every descriptor. */
   @Test
   void forgedResultLinesCountAsFailure() {
     String forge = """
@@ -231,15 +237,20 @@ class SandboxAttackTest {
     assertEquals(Status.ERROR, sprayed.status());
   }
 
+  /** A CPU-time kill (SIGXCPU at the soft limit, SIGKILL at the hard one) is a timeout, not "killed". */
   @Test
-  void cpuLimitKillsABusyProcess() {
-    SandboxLimits l = SandboxLimits.defaults().withWallClock(Duration.ofSeconds(4));
-    SandboxLimits oneCpuSecond = new SandboxLimits(l.wallClock(), 1, l.addressSpaceBytes(), l.processes(),
-        l.fileSizeBytes(), l.openFiles(), l.outputBytes());
+  void cpuLimitIsATimeout() {
+    // a generous wall clock: on a loaded CI box two CPU seconds can take several wall seconds
+    SandboxLimits oneCpuSecond = SandboxLimits.defaults().withWallClock(Duration.ofSeconds(20)).withCpuSeconds(1);
     CodeVerifier strict = new CodeVerifier(Sandbox.createWith(verifier.sandbox().isolation(), oneCpuSecond,
         verifier.sandbox().python()));
-    Verdict v = strict.verify(py("while True:\n    pass"), List.of("assert True"));
-    assertEquals(Status.KILLED, v.status(), v.detail());
+    Verdict v = strict.verifyAsserts(py("while True:\n    pass"), List.of("assert True"));
+    assertEquals(Status.TIMEOUT, v.status(), v.detail());
+    assertTrue(v.detail().contains("CPU-time limit of 1 s"), v.detail());
+    Verdict ignoring = strict.verifyAsserts(py("import signal\nsignal.signal(signal.SIGXCPU, signal.SIG_IGN)\n"
+        + "while True:\n    pass"), List.of("assert True"));
+    assertEquals(Status.TIMEOUT, ignoring.status(), ignoring.detail());
+    assertTrue(ignoring.detail().contains("CPU-time limit"), ignoring.detail());
   }
 
   private static String pyString(String s) {
@@ -247,10 +258,9 @@ class SandboxAttackTest {
   }
 
   /** Dedicated sandbox uids start at 200000; none of their processes may outlive a run. */
-  private static void assertNoSandboxProcessesLeft() throws Exception {
+  static void assertNoSandboxProcessesLeft() throws Exception {
     // the check finds sandbox processes by their uid; without a dedicated uid it would find none and pass vacuously
-    assertTrue(verifier.sandbox().isolation().dedicatedUid(),
-        "leftover processes are only detectable under NAMESPACES isolation, got " + verifier.sandbox().isolation());
+    assumeTrue(Sandbox.effectiveUid() == 0, "leftover processes are only detectable by their dedicated uid (root)");
     for (int attempt = 0; attempt < 50; attempt++) {
       long left = ProcessHandle.allProcesses().filter(SandboxAttackTest::runsAsSandboxUid).count();
       if (left == 0) {
@@ -265,7 +275,8 @@ class SandboxAttackTest {
     try {
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"))) {
         if (line.startsWith("Uid:")) {
-          return Integer.parseInt(line.split("\\s+")[1]) >= 200_000;
+          // this JVM's pools only: another build's sandboxes on the same host are not ours to count
+          return UidPool.ofThisJvm(Integer.parseInt(line.split("\\s+")[1]));
         }
       }
     } catch (IOException | RuntimeException gone) {

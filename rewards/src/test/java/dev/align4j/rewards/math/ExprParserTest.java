@@ -64,9 +64,41 @@ class ExprParserTest {
   }
 
   @org.junit.jupiter.api.Test
-  void exactValueIsRationalOnlyForPlainArithmetic() {
-    Optional<Rational> r = ExprParser.parse("(2/3)^2 + \\frac{5}{9}", budget()).orElseThrow().exact(budget());
-    assertEquals(Rational.ONE, r.orElseThrow());
-    assertTrue(ExprParser.parse("\\sqrt{4}", budget()).orElseThrow().exact(budget()).isEmpty());
+  void exactValueIsRationalOnlyForPlainArithmeticAndPerfectRoots() {
+    assertEquals(Rational.ONE, exact("(2/3)^2 + \\frac{5}{9}").orElseThrow());
+    assertEquals(Rational.of(2), exact("\\sqrt{4}").orElseThrow());
+    assertEquals(Rational.of(-2), exact("\\sqrt[3]{-8}").orElseThrow());
+    assertEquals(Rational.of(4), exact("8^{2/3}").orElseThrow());
+    assertEquals(Rational.of(3).divide(Rational.of(2)).orElseThrow(), exact("\\sqrt{9/4}").orElseThrow());
+    assertTrue(exact("\\sqrt{2}").isEmpty());
+    assertTrue(exact("\\sqrt{-4}").isEmpty());
+    assertTrue(exact("2^{1/5}").isEmpty());
+  }
+
+  private static Optional<Rational> exact(String text) {
+    return ExprParser.parse(text, budget()).orElseThrow(() -> new AssertionError(text)).exact(budget());
+  }
+
+  /** {@code 3 4} is 34 in LaTeX and 12 in plain text: a factor that starts with a digit is refused. */
+  @ParameterizedTest
+  @ValueSource(strings = {"3 4", "x2", "2^3 4", "2{3}", "\\sqrt{2} 3", "\\sin 2 3", "3 .5"})
+  void refusesAmbiguousJuxtapositionOfNumbers(String text) {
+    assertTrue(ExprParser.parse(text, budget()).isEmpty(), text);
+  }
+
+  @org.junit.jupiter.api.Test
+  void decimalLiteralsRecordTheirStatedPrecision() {
+    Expr.Num third = (Expr.Num) ExprParser.parse("0.333333", budget()).orElseThrow();
+    assertEquals(6, third.scale());
+    assertEquals(6, third.digits());
+    Expr.Num small = (Expr.Num) ExprParser.parse("0.0250", budget()).orElseThrow();
+    assertEquals(4, small.scale());
+    assertEquals(3, small.digits());
+    Expr.Num sci = (Expr.Num) ExprParser.parse("1.23457e6", budget()).orElseThrow();
+    assertEquals(-1, sci.scale());
+    assertEquals(6, sci.digits());
+    Expr.Num integer = (Expr.Num) ExprParser.parse("1000000007", budget()).orElseThrow();
+    assertEquals(0, integer.scale());
+    assertEquals(0, integer.digits());
   }
 }

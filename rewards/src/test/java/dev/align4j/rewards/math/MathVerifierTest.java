@@ -17,6 +17,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.CharRange;
 import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class MathVerifierTest {
 
@@ -58,6 +59,36 @@ class MathVerifierTest {
     assertEquals(true, v.detail().contains("longer than"), v.detail());
   }
 
+  /**
+   * The red-team's 19 MB response took 1.6 s to extract from; extraction is one pass now. A generous bound (not a
+   * timed assertion: the speed target is {@code ./align4j bench verify}); the work itself is pinned by
+   * {@code AnswerExtractorTest.workIsLinearInTheResponseLength}.
+   */
+  @Test
+  @Timeout(30)
+  void nineteenMegabyteResponsesAreChecked() {
+    int size = 19 << 20;
+    for (String unit : List.of("\\boxed{", "answer: $", "1,", "{")) {
+      String response = unit.repeat(size / unit.length()) + " so \\boxed{7}";
+      assertEquals(Status.CORRECT, FLEXIBLE.verify(response, "7").status(), unit);
+    }
+    assertEquals(Status.NO_ANSWER, STRICT.verify("x ".repeat(size / 2), "7").status());
+  }
+
+  @Test
+  void theSamePairAlwaysGetsTheSameVerdictAndPointsDependOnThePair() {
+    assertEquals(Equivalence.seed("x^2", "x\\cdot x"), Equivalence.seed("x^2", "x\\cdot x"));
+    java.util.Set<Long> seeds = new java.util.HashSet<>();
+    for (int i = 0; i < 100; i++) {
+      seeds.add(Equivalence.seed("x^" + i, "x"));
+      seeds.add(Equivalence.seed("x", "x^" + i));
+    }
+    assertEquals(200, seeds.size());
+    for (int i = 0; i < 20; i++) {
+      assertEquals(Status.CORRECT, FLEXIBLE.verify("\\boxed{(x+1)(x-1)}", "x^2-1").status());
+    }
+  }
+
   @Test
   void budgetStopsWorkPastItsStepAllowance() {
     Budget budget = new Budget(Duration.ofSeconds(10).toNanos(), 10);
@@ -66,6 +97,7 @@ class MathVerifierTest {
   }
 
   @Test
+  @Timeout(10)
   void hugePowersAreComparedWithoutHanging() {
     assertEquals(Status.INCORRECT, FLEXIBLE.verify("\\boxed{2^{2^{2^{2^{2^{99}}}}}}", "3").status());
     assertEquals(Status.INCORRECT, FLEXIBLE.verify("\\boxed{9^{9^{9}}}", "8^{9^{9}}").status());

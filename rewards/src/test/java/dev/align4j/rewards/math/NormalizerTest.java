@@ -35,6 +35,20 @@ class NormalizerTest {
       "12 \\text{ and } 13         | 12,13",
       "\\mathbf{v}                 | v",
       "\u22123                     | -3",
+      "32,\\!349                  | 32349",
+      "32,\\! 349                 | 32349",
+      "3{,}4                       | 3,4",
+      "5 million                   | 5 million",
+      "5 squared                   | 5 squared",
+      "5\\text{ thousand}          | 5 thousand",
+      "12 square feet              | 12",
+      "3 miles per hour            | 3",
+      "5^{\\text{th}}              | 5",
+      "6 ways                      | 6",
+      "5 m                         | 5 m",
+      "5\\text{ m}                 | 5",
+      "x \\ge 2                    | x\\ge2",
+      "x >= 2                      | x\\ge2",
   })
   void appliesEachRule(String raw, String expected) {
     assertEquals(expected.replace(" ", ""), Normalizer.normalize(raw.strip()).compact());
@@ -46,7 +60,36 @@ class NormalizerTest {
     assertEquals("28", n.text());
     assertEquals(Normalizer.Scale.PERCENT, n.scale());
     assertEquals(Normalizer.Scale.PERCENT, Normalizer.normalize("28 percent").scale());
+    assertEquals(Normalizer.Scale.PERCENT, Normalizer.normalize("28 percentage").scale());
+    assertEquals("28", Normalizer.normalize("28 percentage").text());
     assertEquals(Normalizer.Scale.PLAIN, Normalizer.normalize("28").scale());
+  }
+
+  /** Each unit phrase is recorded by its canonical name, so that answers with different units can be refused. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+      "5 cm                     | cm",
+      "5\\text{ centimeters}    | cm",
+      "5\\text{ cm}^2           | cm^2",
+      "12 square feet           | ft^2",
+      "12 sq ft                 | ft^2",
+      "3 miles per hour         | mi/h",
+      "3 mph                    | mi/h",
+      "\\$5                     | usd",
+      "5 dollars                | usd",
+      "90^\\circ                | deg",
+      "90 degrees               | deg",
+      "6 ways                   | ``",
+      "6                        | ``",
+  })
+  void recordsTheCanonicalUnit(String raw, String unit) {
+    assertEquals(unit, Normalizer.normalize(raw.strip()).unit());
+  }
+
+  @Test
+  void aSpaceBetweenDigitsSurvivesTheCompactForm() {
+    assertEquals("3 4", Normalizer.normalize("3 4").compact());
+    assertEquals("x^2+1", Normalizer.normalize("x^2 + 1").compact());
   }
 
   @Test

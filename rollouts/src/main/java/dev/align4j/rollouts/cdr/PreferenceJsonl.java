@@ -3,14 +3,9 @@ package dev.align4j.rollouts.cdr;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.align4j.core.AtomicFiles;
 import dev.align4j.rollouts.TokenDecoder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,24 +26,12 @@ public final class PreferenceJsonl {
 
   /** Writes {@code pairs} to {@code target} atomically; {@code decoder} empty means token ids. */
   public static void write(Path target, List<PreferencePair> pairs, Optional<TokenDecoder> decoder) {
-    Path dir = target.toAbsolutePath().getParent();
-    try {
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
-      try {
-        try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-          for (PreferencePair pair : pairs) {
-            out.write(JSON.writeValueAsString(toJson(pair, decoder)));
-            out.write('\n');
-          }
-        }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
+    AtomicFiles.write(target, out -> {
+      for (PreferencePair pair : pairs) {
+        out.write(JSON.writeValueAsBytes(toJson(pair, decoder)));
+        out.write('\n');
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not write preference pairs to " + target, e);
-    }
+    });
   }
 
   static ObjectNode toJson(PreferencePair pair, Optional<TokenDecoder> decoder) {

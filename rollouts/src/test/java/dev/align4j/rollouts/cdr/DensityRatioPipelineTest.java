@@ -81,6 +81,7 @@ class DensityRatioPipelineTest {
     List<DensityRatioGroup> groups = new DensityRatioPairs(4, SAMPLING, scorer).build(strong, prompts());
     assertEquals(3, groups.size());
     for (DensityRatioGroup g : groups) {
+      assertEquals(4, g.scores().length, "one score per sample");
       assertNotEquals(g.chosen(), g.rejected());
       for (int j = 0; j < g.scores().length; j++) {
         // batched, right-padded scores equal the definition computed one sequence at a time
@@ -118,6 +119,8 @@ class DensityRatioPipelineTest {
     List<DensityRatioGroup> groups = new DensityRatioPairs(4, SAMPLING, scorer).build(strong, prompts());
     List<BestOfN.Choice> best =
         new BestOfN<Prompt.NoReference>(4, SAMPLING, new DensityRatioReward<>(scorer)).select(strong, prompts());
+    assertEquals(3, groups.size());
+    assertEquals(groups.size(), best.size());
     for (int i = 0; i < groups.size(); i++) {
       // same generation seed, same samples: Best-of-N with the density-ratio reward picks the chosen sample
       assertEquals(groups.get(i).chosen(), best.get(i).index());

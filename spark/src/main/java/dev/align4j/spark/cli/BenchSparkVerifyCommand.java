@@ -57,7 +57,7 @@ public final class BenchSparkVerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (rows < 1 || codeRows < 1 || workers < 1 || runs < 1) {
-      throw new IllegalArgumentException("--rows, --code-rows, --workers and --runs must be >= 1");
+      throw dev.align4j.core.BadInputException.option("--rows, --code-rows, --workers, --runs", "must be >= 1");
     }
     Path dir = Files.createTempDirectory("align4j-bench-spark-");
     ArrayNode results = Jsonl.MAPPER.createArrayNode();

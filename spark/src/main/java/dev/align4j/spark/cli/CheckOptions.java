@@ -1,6 +1,7 @@
 package dev.align4j.spark.cli;
 
 import dev.align4j.app.cli.Checker;
+import dev.align4j.app.cli.Options;
 import dev.align4j.spark.InputLines;
 import dev.align4j.spark.SparkSessions;
 import dev.align4j.spark.jobs.CheckJob;
@@ -33,9 +34,10 @@ public final class CheckOptions {
 
   /** Runs the job with the plan {@code plan.apply(checker, timeoutMs)} and prints a one-line summary. */
   void run(BiFunction<Checker, Long, RowPlan> plan, String verb) {
-    if (timeoutMs < 100 || timeoutMs > 600_000) {
-      throw new IllegalArgumentException("--timeout-ms must be in [100, 600000], got " + timeoutMs);
-    }
+    Options.inRange("--workers", workers, 1, 256);
+    Options.inRange("--timeout-ms", timeoutMs, 100, 600_000);
+    Options.atLeast("--partitions", spark.partitions(), 1);
+    Options.output("--output", output);
     InputLines.requireExists(input); // before the session starts: a typo costs no cluster start-up
     CheckJob job = new CheckJob(input, output, plan.apply(checker, timeoutMs), workers, spark.partitions());
     try (SparkSessions.Handle h = SparkSessions.open(spark.master(), "align4j " + verb)) {

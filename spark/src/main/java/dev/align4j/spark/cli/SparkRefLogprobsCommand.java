@@ -2,14 +2,14 @@ package dev.align4j.spark.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.app.cli.Main;
+import dev.align4j.app.cli.Options;
 import dev.align4j.core.AtomicOutput;
 import dev.align4j.core.Jsonl;
 import dev.align4j.policies.cache.CacheKey;
 import dev.align4j.policies.cache.Digest;
 import dev.align4j.policies.cache.ReferenceLogProbCache;
 import dev.align4j.policies.cache.ReferenceLogProbs;
-import dev.align4j.policies.llama.ComputeDevice;
-import dev.align4j.policies.llama.ComputeDtype;
+import dev.align4j.policies.llama.LlamaConfig;
 import dev.align4j.policies.llama.LoadOptions;
 import dev.align4j.spark.SparkSessions;
 import dev.align4j.spark.jobs.RefLogprobsJob;
@@ -75,13 +75,16 @@ public final class SparkRefLogprobsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    LoadOptions options = new LoadOptions(parse(ComputeDevice.class, "--device", device),
-        parse(ComputeDtype.class, "--dtype", dtype));
-    RefLogprobsJob job = new RefLogprobsJob(model.toString(), options, batchSize, spark.partitions());
-    SequenceRows rows = SequenceRows.read(input, model);
-    if (maxLength.isPresent() && maxLength.get() < 1) {
-      throw new IllegalArgumentException("--max-length must be >= 1, got " + maxLength.get());
+    Options.atLeast("--batch-size", batchSize, 1);
+    Options.atLeast("--partitions", spark.partitions(), 1);
+    if (maxLength.isPresent()) {
+      Options.atLeast("--max-length", maxLength.get(), 1);
     }
+    Options.output("--output", output);
+    LoadOptions options = Options.loadOptions(device, dtype);
+    LlamaConfig config = LlamaConfig.read(model.resolve("config.json"));
+    SequenceRows rows = SequenceRows.read(input, config, batchSize, options.dtype().dataType().getNumOfBytes());
+    RefLogprobsJob job = new RefLogprobsJob(model.toString(), options, batchSize, spark.partitions());
     List<RefLogprobsJob.Scored> scored;
     try (SparkSessions.Handle h = SparkSessions.open(spark.master(), "align4j ref-logprobs")) {
       scored = job.run(h.session(), rows);
@@ -142,14 +145,5 @@ public final class SparkRefLogprobsCommand implements Callable<Integer> {
       }
     }
     return out;
-  }
-
-  private static <E extends Enum<E>> E parse(Class<E> type, String flag, String value) {
-    for (E c : type.getEnumConstants()) {
-      if (c.name().toLowerCase(Locale.ROOT).equals(value)) {
-        return c;
-      }
-    }
-    throw new IllegalArgumentException(flag + ": unknown value '" + value + "'");
   }
 }

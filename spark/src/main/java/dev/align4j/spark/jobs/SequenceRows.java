@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.align4j.app.cli.ScoringRow;
 import dev.align4j.core.JsonLine;
 import dev.align4j.core.Jsonl;
+import dev.align4j.core.UniqueIds;
 import dev.align4j.policies.llama.LlamaConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,28 +20,30 @@ import java.util.List;
  * @param completionStarts each row's first scored position
  */
 public record SequenceRows(List<JsonNode> ids, List<int[]> tokens, int[] completionStarts) {
-  /** Reads {@code input}; throws {@code BadInputException} naming file, line and field. */
-  public static SequenceRows read(Path input, Path modelDir) {
-    List<JsonLine> lines = Jsonl.read(input);
+  /**
+   * Reads {@code input}, checking each line as the single-machine command does and in the same order (fields, token
+   * ids against {@code model}'s vocabulary, length and memory for batches of {@code batchSize} rows of {@code bytesPerElement}-byte values, then the id's
+   * uniqueness); throws {@code BadInputException} naming file, line and field.
+   */
+  public static SequenceRows read(Path input, LlamaConfig model, int batchSize, int bytesPerElement) {
     List<JsonNode> ids = new ArrayList<>();
-    List<ScoringRow> rows = new ArrayList<>(lines.size());
-    for (JsonLine l : lines) {
+    List<int[]> tokens = new ArrayList<>();
+    List<Integer> starts = new ArrayList<>();
+    UniqueIds unique = new UniqueIds();
+    for (JsonLine l : Jsonl.read(input)) {
       ids.add(l.id());
       if (!l.has("tokens")) {
         throw l.error("tokens", "missing (spark ref-logprobs scores pre-tokenized rows {\"id\", \"tokens\", "
             + "\"completion_start\"}; tokenize text with the single-machine logprobs command's rules first)");
       }
-      rows.add(ScoringRow.parseTokens(l));
-    }
-    int vocab = LlamaConfig.read(modelDir.resolve("config.json")).vocabSize();
-    List<int[]> tokens = new ArrayList<>(rows.size());
-    int[] starts = new int[rows.size()];
-    for (ScoringRow row : rows) {
-      row.checkIds(vocab);
-      starts[tokens.size()] = row.completionStart();
+      ScoringRow row = ScoringRow.parseTokens(l);
+      row.checkIds(model.vocabSize());
+      row.checkFits(model, batchSize, bytesPerElement);
+      unique.add(l);
       tokens.add(row.tokens());
+      starts.add(row.completionStart());
     }
-    return new SequenceRows(List.copyOf(ids), List.copyOf(tokens), starts);
+    return new SequenceRows(List.copyOf(ids), List.copyOf(tokens), starts.stream().mapToInt(Integer::intValue).toArray());
   }
 
   /** Number of rows. */
