@@ -86,7 +86,8 @@ class DataReadersTest {
       List<? extends RlPrompt<?>> prompts = RlPrompt.readJsonl(Path.of("../configs/data/code-prompts.jsonl"), code);
       assertEquals(32, prompts.size());
       assertEquals("code-00", prompts.get(0).id());
-      assertEquals(List.of("assert add(2, 3) == 5", "assert add(-1, 1) == 0", "assert add(10, 0) == 10"),
+      assertEquals(dev.align4j.rewards.code.CodeTest.assertions(
+          List.of("assert add(2, 3) == 5", "assert add(-1, 1) == 0", "assert add(10, 0) == 10")),
           prompts.get(0).reference());
       // a math prompt file does not fit the code reward: its gold field is unknown there, by file and line
       BadInputException e = assertThrows(BadInputException.class,
