@@ -181,8 +181,9 @@ public final class GrpoExperiment implements Experiment<GrpoExperiment.Config> {
     try (Reward<?> reward = c.reward().create()) {
       requireOneGeneration(c, Recipes.nonEmpty(c.trainFile(), RlPrompt.readJsonl(c.trainFile(), reward)));
     }
-    Recipes.rolloutsFit("rollout.group_size", "rollout.group_size × training.per_device_batch_size", model,
-        (long) c.rollout().groupSize() * c.training().perDeviceBatchSize(), c.rollout().maxNewTokens());
+    Recipes.rolloutsFit("rollout.group_size", "rollout.group_size × training.per_device_batch_size",
+        "rollout.max_new_tokens", model, (long) c.rollout().groupSize() * c.training().perDeviceBatchSize(),
+        c.rollout().maxNewTokens());
   }
 
   private static void requireOneGeneration(Config c, List<?> data) {
