@@ -18,7 +18,10 @@ public final class ConfigVariant {
 
   private ConfigVariant() {}
 
-  /** Writes {@code dir/name} from {@code ../configs/<source>} (tests run in the app module) with {@code changes} applied; returns its path. */
+  /**
+   * Writes {@code dir/name} from {@code ../configs/<source>} (tests run in the app module) with {@code changes}
+   * applied; returns its path.
+   */
   public static Path write(String source, Path dir, String name, Map<String, Object> changes) throws IOException {
     Path from = Path.of("..", "configs", source);
     ObjectNode root = (ObjectNode) JSON.readTree(from.toFile());
