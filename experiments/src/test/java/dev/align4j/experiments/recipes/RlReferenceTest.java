@@ -159,13 +159,15 @@ class RlReferenceTest {
       assertClose(vec(out.get("advantages_per_sequence")), toVec(adv), REL, abs, name + " advantages_per_sequence");
     }
     // TRL's generation metrics; frac_reward_zero_std is TRL's isclose(std, 0) over the groups of the shaped rewards
-    // (this code does not change it when the batch std or the KL in the reward is what the advantages divide by)
     GenerationStats stats = GenerationStats.of(groups(c, vec(in.get("rewards")), ints(in.get("lengths")),
         new boolean[vec(in.get("rewards")).length]), 1);
     JsonNode want = out.get("metrics");
     assertClose(want.get("reward").asDouble(), stats.reward(), REL, ABS, name + " reward");
     assertClose(want.get("reward_std").asDouble(), stats.rewardStd(), REL, ABS, name + " reward_std");
-    boolean groupStd = estimator instanceof GrpoAdvantage && !"reward".equals(c.path("kl_placement").asText());
+    // the reference takes "the std the advantages divide by": the batch std for grpo_batch_std, the KL-shaped
+    // sequence rewards with the KL in the reward; this code keeps TRL's group-std-of-the-reward reading throughout
+    boolean groupStd = !(estimator instanceof GrpoBatchStdAdvantage) && !whitened
+        && !"reward".equals(c.path("kl_placement").asText());
     if (groupStd) {
       assertClose(want.get("frac_reward_zero_std").asDouble(), stats.fracRewardZeroStd(), REL, ABS,
           name + " frac_reward_zero_std");
