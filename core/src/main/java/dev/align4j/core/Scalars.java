@@ -25,6 +25,14 @@ public final class Scalars {
     return like.getManager().create(c).toDevice(like.getDevice(), false);
   }
 
+  /**
+   * {@code value} as a Java number of {@code like}'s precision (a {@code Double} for float64 arrays, else a
+   * {@code Float}), so that arithmetic with it keeps float32 math in float32 instead of promoting to float64.
+   */
+  public static Number sameType(NDArray like, double value) {
+    return like.getDataType() == ai.djl.ndarray.types.DataType.FLOAT64 ? (Number) value : (Number) (float) value;
+  }
+
   /** {@code x · c}. */
   public static NDArray mul(NDArray x, Number c) {
     return x.mul(of(x, c));

@@ -1,38 +1,30 @@
 package dev.align4j.rollouts;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-
 /**
  * Which sampled groups enter the training batch.
  *
  * <ul>
- *   <li>{@code keep_all}: every group.
- *   <li>{@code drop_uniform}: DAPO dynamic sampling (arXiv 2503.14476, eq. 11): drop a group whose rewards are all
- *       equal (all correct or all wrong). Its group-relative advantages are all zero, so it only dilutes the
- *       gradient. DAPO then oversamples to refill the batch; here the batch simply gets smaller.
+ *   <li>{@code KEEP_ALL}: every group.
+ *   <li>{@code MIXED_CORRECTNESS}: DAPO dynamic sampling (arXiv 2503.14476, eq. 11): keep a group only when some of
+ *       its completions pass the verifier and some do not ({@link SampledGroup#mixedCorrectness()}). An all-correct
+ *       or all-wrong group has all-equal verifier rewards, hence zero group-relative advantages, and only dilutes
+ *       the gradient. {@link DynamicSampling} samples more prompts until the batch is full again.
  * </ul>
  */
 public enum GroupFilter {
-  @JsonProperty("keep_all")
   KEEP_ALL {
     @Override
-    public boolean keeps(double[] groupRewards) {
+    public boolean keeps(SampledGroup<?> group) {
       return true;
     }
   },
-  @JsonProperty("drop_uniform")
-  DROP_UNIFORM {
+  MIXED_CORRECTNESS {
     @Override
-    public boolean keeps(double[] groupRewards) {
-      for (double r : groupRewards) {
-        if (r != groupRewards[0]) {
-          return true;
-        }
-      }
-      return false;
+    public boolean keeps(SampledGroup<?> group) {
+      return group.mixedCorrectness();
     }
   };
 
-  /** Whether a group with these rewards is trained on. */
-  public abstract boolean keeps(double[] groupRewards);
+  /** Whether {@code group} is trained on. */
+  public abstract boolean keeps(SampledGroup<?> group);
 }

@@ -1,24 +1,34 @@
 package dev.align4j.rollouts;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.align4j.policies.llama.LlamaModel;
+import dev.align4j.policies.lora.ReferenceModel;
+import dev.align4j.policies.score.ScoreOptions;
 import dev.align4j.policies.score.SequenceBatch;
 import dev.align4j.policies.score.TokenLogProbs;
+import dev.align4j.rewards.Graded;
 import dev.align4j.rollouts.advantage.AdvantageEstimator;
+import dev.align4j.rollouts.advantage.TokenRewards;
+import dev.align4j.rollouts.loss.PolicyLossConfig;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * One on-policy rollout, read top to bottom: sample G completions per prompt with the KV-cache generator, reward
- * each (plus DAPO's overlong penalty when configured), drop filtered groups (DAPO dynamic sampling), turn the
- * kept groups' rewards {@code [N, G]} into advantages, and score the sequences once without gradient under the
- * sampling policy (old log-probs) and the reference (when given). The result feeds
- * {@link dev.align4j.rollouts.loss.ClippedPolicyLoss} for one or more gradient steps, as in open-instruct's
- * {@code grpo_fast.py} and verl's GRPO recipe.
+ * On-policy rollouts, read top to bottom. {@link #sample}: G completions per prompt with the KV-cache generator,
+ * each graded (shaped reward plus pass/fail, plus DAPO's overlong penalty when configured). {@link #build}: the kept
+ * groups become one padded batch; the sampling policy's log-probs (when the batch is reused) and the reference's
+ * (when there is a KL term) are computed once, without gradient, at the scoring temperature; the KL penalty goes
+ * into the rewards when it is placed there; advantages are estimated over the whole batch; the batch is split into
+ * micro-batches of whole groups. The result feeds {@link dev.align4j.rollouts.loss.ClippedPolicyLoss} for one or
+ * more updates, as in TRL's {@code GRPOTrainer} and verl's PPO/GRPO trainers.
  *
  * @param <R> the prompts' reference type (e.g. the gold answer of a math problem)
  */
@@ -26,12 +36,12 @@ public final class RolloutStep<R> {
   private static final int PAD_ID = 0;
 
   private final RolloutConfig config;
-  private final RewardFunction<R> reward;
+  private final Grader<R> grader;
   private final AdvantageEstimator estimator;
 
-  public RolloutStep(RolloutConfig config, RewardFunction<R> reward, AdvantageEstimator estimator) {
+  public RolloutStep(RolloutConfig config, Grader<R> grader, AdvantageEstimator estimator) {
     this.config = Objects.requireNonNull(config, "config");
-    this.reward = Objects.requireNonNull(reward, "reward");
+    this.grader = Objects.requireNonNull(grader, "grader");
     this.estimator = Objects.requireNonNull(estimator, "estimator");
     if (config.groupSize() < estimator.minGroupSize()) {
       throw new IllegalArgumentException("groupSize must be >= " + estimator.minGroupSize() + " for "
@@ -39,81 +49,152 @@ public final class RolloutStep<R> {
     }
   }
 
+  public RolloutConfig config() {
+    return config;
+  }
+
+  /** Samples and grades G completions for each prompt (one generation round) with the sampling seed {@code seed}. */
+  public List<SampledGroup<R>> sample(LlamaModel policy, List<Prompt<R>> prompts, long seed) {
+    int g = config.groupSize();
+    List<int[]> promptTokens = prompts.stream().map(Prompt::tokens).toList();
+    List<List<int[]>> completions = GroupSampler.sample(policy, promptTokens, g, config.generationWithSeed(seed));
+    Set<Integer> eos = new HashSet<>(policy.config().eosTokenIds());
+    List<SampledGroup<R>> out = new ArrayList<>(prompts.size());
+    for (int i = 0; i < prompts.size(); i++) {
+      List<Sample> samples = new ArrayList<>(g);
+      for (int[] completion : completions.get(i)) {
+        Graded graded = grader.grade(promptTokens.get(i), completion, prompts.get(i).reference());
+        double penalty = config.overlongPenalty().map(p -> p.penalty(completion.length)).orElse(0.0);
+        boolean truncated = completion.length == 0 || !eos.contains(completion[completion.length - 1]);
+        samples.add(new Sample(completion, graded.reward(), graded.reward() + penalty, graded.passed(), truncated));
+      }
+      out.add(new SampledGroup<>(prompts.get(i), samples));
+    }
+    return out;
+  }
+
   /**
-   * Samples, rewards and scores one batch of prompts.
+   * Turns groups into micro-batches of {@code groupsPerMicroBatch} groups (the last may hold fewer).
+   *
+   * @param policy the sampling policy (old log-probs come from it)
+   * @param reference the frozen reference (under LoRA the policy's base with the adapters off while it scores);
+   *     needed when {@code loss} has a KL term
+   * @param groups the batch's groups, in order
+   * @param storeOldLogProbs whether to store the sampling policy's log-probs (needed when the batch feeds more than
+   *     one update, or for a KL penalty in the reward)
+   * @param loss the loss settings: the KL weight, estimator and placement
+   * @param manager owns every array of the result (use a sub-manager of the policy's manager; close it when the
+   *     batch is no longer used)
+   */
+  public GenerationBatch build(LlamaModel policy, Optional<ReferenceModel> reference, List<SampledGroup<R>> groups,
+      int groupsPerMicroBatch, boolean storeOldLogProbs, PolicyLossConfig loss, NDManager manager) {
+    if (groups.isEmpty() || groupsPerMicroBatch < 1) {
+      throw new IllegalArgumentException("need at least one group and groupsPerMicroBatch >= 1");
+    }
+    if (loss.needsReference() && reference.isEmpty()) {
+      throw new IllegalArgumentException("a reference model is needed for kl_beta = " + loss.klBeta());
+    }
+    int g = config.groupSize();
+    List<int[]> sequences = new ArrayList<>();
+    List<Integer> starts = new ArrayList<>();
+    List<Boolean> truncated = new ArrayList<>();
+    double[][] rewards = new double[groups.size()][];
+    for (int i = 0; i < groups.size(); i++) {
+      SampledGroup<R> group = groups.get(i);
+      if (group.samples().size() != g) {
+        throw new IllegalArgumentException("group " + i + " has " + group.samples().size() + " samples, not " + g);
+      }
+      int[] prompt = group.prompt().tokens();
+      for (Sample s : group.samples()) {
+        sequences.add(GroupSampler.concat(prompt, s.completionTokens()));
+        starts.add(prompt.length);
+        truncated.add(s.truncated());
+      }
+      rewards[i] = group.rewards();
+    }
+    SequenceBatch all = SequenceBatch.rightPadded(
+        sequences, starts.stream().mapToInt(Integer::intValue).toArray(), PAD_ID);
+    int rowsPerMicro = groupsPerMicroBatch * g;
+    boolean needOld = storeOldLogProbs || loss.klInReward();
+    Optional<NDArray> old = needOld ? Optional.of(score(policy, all, rowsPerMicro, manager)) : Optional.empty();
+    Optional<NDArray> ref = loss.needsReference()
+        ? Optional.of(reference.orElseThrow().apply(model -> score(model, all, rowsPerMicro, manager)))
+        : Optional.empty();
+    NDArray completionMask = manager.create(all.completionMask()).get(":, 1:").toType(DataType.FLOAT32, false);
+    boolean[] cut = new boolean[truncated.size()];
+    for (int b = 0; b < cut.length; b++) {
+      cut[b] = truncated.get(b);
+    }
+    NDArray lossMask = lossMask(completionMask, cut, config.maskTruncatedCompletions()); // [B, T-1]
+    NDArray scores = manager.create(rewards).toType(DataType.FLOAT32, false); // [N, G]
+    TokenRewards tokenRewards = loss.klInReward()
+        ? TokenRewards.withKlPenalty(scores, old.orElseThrow(), ref.orElseThrow(), completionMask,
+            loss.klEstimator(), loss.klBeta())
+        : TokenRewards.outcome(scores, completionMask);
+    NDArray advantages = estimator.estimate(tokenRewards); // [B] or [B, T-1]
+    Optional<NDArray> oldForLoss = storeOldLogProbs ? old : Optional.empty();
+    Optional<NDArray> refForLoss = loss.klInLoss() ? ref : Optional.empty();
+    PolicyGradientBatch whole = new PolicyGradientBatch(
+        all, lossMask, oldForLoss, refForLoss, advantages, config.scoringTemperature());
+    List<PolicyGradientBatch> micro = new ArrayList<>();
+    for (int from = 0; from < sequences.size(); from += rowsPerMicro) {
+      micro.add(whole.rows(from, Math.min(sequences.size(), from + rowsPerMicro)));
+    }
+    return new GenerationBatch(micro, groups);
+  }
+
+  /**
+   * The mask the loss counts: the completion mask {@code [B, T]}, with every token of a truncated completion zeroed
+   * when {@code maskTruncated} is on (TRL's {@code mask_truncated_completions}).
+   */
+  public static NDArray lossMask(NDArray completionMask, boolean[] truncated, boolean maskTruncated) {
+    if (!maskTruncated) {
+      return completionMask;
+    }
+    double[] keep = new double[truncated.length];
+    for (int b = 0; b < keep.length; b++) {
+      keep[b] = truncated[b] ? 0 : 1;
+    }
+    NDArray rows = completionMask.getManager().create(keep).toType(completionMask.getDataType(), false);
+    return completionMask.mul(rows.expandDims(1));
+  }
+
+  /** Log-probs {@code [B, T-1]} of {@code batch} under {@code model}, no gradient, {@code rows} sequences at a time. */
+  private NDArray score(LlamaModel model, SequenceBatch batch, int rows, NDManager manager) {
+    NDList parts = new NDList();
+    for (int from = 0; from < batch.batchSize(); from += rows) {
+      int to = Math.min(batch.batchSize(), from + rows);
+      SequenceBatch chunk = new SequenceBatch(java.util.Arrays.copyOfRange(batch.tokens(), from, to),
+          java.util.Arrays.copyOfRange(batch.attentionMask(), from, to),
+          java.util.Arrays.copyOfRange(batch.completionMask(), from, to));
+      parts.add(TokenLogProbs.score(model, chunk, manager,
+          ScoreOptions.at(config.scoringTemperature(), ScoreOptions.Entropy.NONE)).logProbs().perToken()
+          .stopGradient());
+    }
+    return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
+  }
+
+  /**
+   * One round with the filter applied and no refill, as one micro-batch: the simple loop of one update per
+   * rollout ({@code storeOldLogProbs} true keeps the sampling log-probs for later updates).
    *
    * @param policy the current policy (samples and old log-probs come from it)
    * @param reference the frozen reference for the KL term; empty when the loss has kl_beta 0
    * @param prompts the prompts of this step
    * @param seed sampling seed of this step (use a different one per step)
-   * @param manager owns every array of the result; use a sub-manager of the policy's manager (same device) and
-   *     close it after the training step
+   * @param manager owns every array of the result; use a sub-manager of the policy's manager and close it after the
+   *     training step
    */
-  public RolloutResult collect(
-      LlamaModel policy, Optional<LlamaModel> reference, List<Prompt<R>> prompts, long seed, NDManager manager) {
-    int g = config.groupSize();
-    List<int[]> promptTokens = prompts.stream().map(Prompt::tokens).toList();
-    List<List<int[]>> completions =
-        GroupSampler.sample(policy, promptTokens, g, config.generationWithSeed(seed));
-
-    double[][] rewards = rewardAll(prompts, completions);
-
-    List<Sample> samples = new ArrayList<>();
-    List<double[]> keptRewards = new ArrayList<>();
-    List<int[]> sequences = new ArrayList<>();
-    List<Integer> starts = new ArrayList<>();
-    double rewardSum = 0;
-    long lengthSum = 0;
-    for (int i = 0; i < prompts.size(); i++) {
-      for (int j = 0; j < g; j++) {
-        samples.add(new Sample(prompts.get(i).id(), completions.get(i).get(j), rewards[i][j]));
-        rewardSum += rewards[i][j];
-        lengthSum += completions.get(i).get(j).length;
-      }
-      if (config.groupFilter().keeps(rewards[i])) {
-        keptRewards.add(rewards[i]);
-        for (int[] completion : completions.get(i)) {
-          sequences.add(GroupSampler.concat(promptTokens.get(i), completion));
-          starts.add(promptTokens.get(i).length);
-        }
-      }
+  public RolloutResult collect(LlamaModel policy, Optional<ReferenceModel> reference, List<Prompt<R>> prompts, long seed,
+      PolicyLossConfig loss, boolean storeOldLogProbs, NDManager manager) {
+    List<SampledGroup<R>> groups = sample(policy, prompts, seed);
+    List<SampledGroup<R>> kept = groups.stream().filter(config.groupFilter()::keeps).toList();
+    GenerationStats stats = GenerationStats.of(groups, 1);
+    List<SampledGroup<?>> all = new ArrayList<>(groups);
+    if (kept.isEmpty()) {
+      return new RolloutResult(Optional.empty(), all, stats);
     }
-    int n = samples.size();
-    RolloutStats stats =
-        new RolloutStats(rewardSum / n, (double) lengthSum / n, prompts.size(), keptRewards.size());
-    if (keptRewards.isEmpty()) {
-      return new RolloutResult(Optional.empty(), samples, stats);
-    }
-
-    NDArray rewardArray = manager.create(keptRewards.toArray(double[][]::new)).toType(DataType.FLOAT32, false);
-    NDArray advantages = estimator.estimate(rewardArray).reshape(-1);
-    SequenceBatch batch =
-        SequenceBatch.rightPadded(sequences, starts.stream().mapToInt(Integer::intValue).toArray(), PAD_ID);
-    NDArray oldLogProbs = TokenLogProbs.compute(policy, batch, manager).perToken().stopGradient();
-    Optional<NDArray> refLogProbs =
-        reference.map(ref -> TokenLogProbs.compute(ref, batch, manager).perToken().stopGradient());
-    NDArray completionMask = completionMask(batch, manager);
-    return new RolloutResult(
-        Optional.of(new PolicyGradientBatch(batch, completionMask, oldLogProbs, refLogProbs, advantages)),
-        samples,
-        stats);
-  }
-
-  /** Rewards {@code [N][G]}: the reward function in one batched call, plus the overlong penalty if configured. */
-  private double[][] rewardAll(List<Prompt<R>> prompts, List<List<int[]>> completions) {
-    double[][] out = reward.rewardGroups(prompts, completions);
-    config.overlongPenalty().ifPresent(p -> {
-      for (int i = 0; i < out.length; i++) {
-        for (int j = 0; j < out[i].length; j++) {
-          out[i][j] += p.penalty(completions.get(i).get(j).length);
-        }
-      }
-    });
-    return out;
-  }
-
-  /** {@code [B, T-1]}: position i is 1 when token i+1 is a completion token. */
-  private static NDArray completionMask(SequenceBatch batch, NDManager manager) {
-    return manager.create(batch.completionMask()).get(":, 1:").toType(DataType.FLOAT32, false);
+    GenerationBatch batch = build(policy, reference, kept, kept.size(), storeOldLogProbs, loss, manager);
+    return new RolloutResult(Optional.of(batch.microBatches().get(0)), all, stats);
   }
 }

@@ -11,6 +11,7 @@ import ai.djl.training.GradientCollector;
 import dev.align4j.policies.generate.GenerationConfig;
 import dev.align4j.policies.llama.LlamaConfig;
 import dev.align4j.policies.llama.LlamaModel;
+import dev.align4j.policies.lora.ReferenceModel;
 import dev.align4j.policies.llama.LoadOptions;
 import dev.align4j.rollouts.advantage.GrpoAdvantage;
 import dev.align4j.rollouts.loss.ClippedPolicyLoss;
@@ -87,7 +88,7 @@ class GrpoLearningTest {
     };
     RolloutStep<Prompt.NoReference> rollout = new RolloutStep<>(
         RolloutConfig.of(8, new GenerationConfig(6, 1.0, 1.0, 0L, false)),
-        fractionOfTarget,
+        Grader.of(fractionOfTarget, r -> r > 0.5),
         GrpoAdvantage.standard());
     ClippedPolicyLoss loss = new ClippedPolicyLoss(PolicyLossConfig.grpo());
     double[] meanReward = new double[steps];
@@ -97,8 +98,9 @@ class GrpoLearningTest {
       policy.parameters().values().forEach(p -> p.setRequiresGradient(true));
       for (int step = 0; step < steps; step++) {
         try (NDManager scope = policy.manager().newSubManager()) {
-          RolloutResult result = rollout.collect(policy, Optional.of(reference), prompts, 1000 + step, scope);
-          meanReward[step] = result.stats().meanReward();
+          RolloutResult result = rollout.collect(
+              policy, Optional.of(ReferenceModel.of(reference)), prompts, 1000 + step, loss.config(), false, scope);
+          meanReward[step] = result.stats().reward();
           PolicyGradientBatch batch = result.batch().orElseThrow();
           try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             gc.zeroGradients();

@@ -40,12 +40,52 @@ class RewardShapingProperties {
     assertTrue(e.getMessage().contains("cache_length"), e.getMessage());
   }
 
+  /** A group whose completions have these lengths and pass/fail, graded 1/0 plus the DAPO penalty above. */
+  private static SampledGroup<String> group(int[] lengths, boolean... passed) {
+    java.util.List<Sample> samples = new java.util.ArrayList<>();
+    for (int i = 0; i < passed.length; i++) {
+      double score = passed[i] ? 1 : 0;
+      samples.add(new Sample(new int[lengths[i]], score, score + DAPO.penalty(lengths[i]), passed[i], false));
+    }
+    return new SampledGroup<>(new Prompt<>("p", new int[] {1}, "gold"), samples);
+  }
+
   @Example
-  void dynamicSamplingDropsOnlyUniformGroups() {
-    assertFalse(GroupFilter.DROP_UNIFORM.keeps(new double[] {1, 1, 1}));
-    assertFalse(GroupFilter.DROP_UNIFORM.keeps(new double[] {0, 0}));
-    assertTrue(GroupFilter.DROP_UNIFORM.keeps(new double[] {0, 0, 1}));
-    assertTrue(GroupFilter.KEEP_ALL.keeps(new double[] {1, 1, 1}));
+  void dynamicSamplingDecidesOnCorrectnessNeverOnTheShapedReward() {
+    // all correct, but one ran into the soft overlong zone: shaped rewards 1.0 and 0.5 differ, the group is still
+    // dropped (DAPO eq. 11 counts correct answers; verl filters on acc)
+    SampledGroup<String> allCorrect = group(new int[] {5, 18}, true, true);
+    assertNotEquals(allCorrect.rewards()[0], allCorrect.rewards()[1]);
+    assertFalse(GroupFilter.MIXED_CORRECTNESS.keeps(allCorrect));
+    assertFalse(GroupFilter.MIXED_CORRECTNESS.keeps(group(new int[] {3, 3, 3}, false, false, false)));
+    assertTrue(GroupFilter.MIXED_CORRECTNESS.keeps(group(new int[] {3, 3, 3}, false, false, true)));
+    assertTrue(GroupFilter.KEEP_ALL.keeps(allCorrect));
+  }
+
+  @Example
+  void theRefillLoopSamplesRoundsUntilTheBatchIsFullAndCutsTheExtra() {
+    java.util.Iterator<java.util.List<String>> rounds = java.util.List.of(
+        java.util.List.of("keep-a", "drop", "drop"),
+        java.util.List.of("drop", "keep-b", "keep-c", "keep-d")).iterator();
+    DynamicSampling.Filled<String> filled =
+        DynamicSampling.fill(3, 5, rounds::next, g -> g.startsWith("keep"));
+    assertEquals(java.util.List.of("keep-a", "keep-b", "keep-c"), filled.batch());
+    assertEquals(2, filled.rounds());
+    assertEquals(java.util.List.of(java.util.List.of(0), java.util.List.of(1, 2, 3)), filled.keptPerRound());
+    assertEquals(4, filled.keptTotal());
+    assertEquals(7, filled.sampled().size());
+  }
+
+  @Example
+  void theRefillLoopFailsLoudlyAfterItsLastRound() {
+    // one kept group per round: a batch of 4 is still short after the third and last round
+    DynamicSampling.Exhausted e = assertThrows(DynamicSampling.Exhausted.class,
+        () -> DynamicSampling.fill(4, 3, () -> java.util.List.of("keep", "drop"), g -> g.equals("keep")));
+    assertTrue(e.getMessage().contains("kept only 3 of the 4 groups a batch needs after 3 generation round"),
+        e.getMessage());
+    // a batch of 2 fills on the second round
+    assertEquals(2, DynamicSampling.fill(2, 3, () -> java.util.List.of("keep", "drop"), g -> g.equals("keep"))
+        .rounds());
   }
 
   @Example

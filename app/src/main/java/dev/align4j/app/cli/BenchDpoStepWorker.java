@@ -11,6 +11,7 @@ import dev.align4j.experiments.recipes.LoraSettings;
 import dev.align4j.experiments.recipes.Tuning;
 import dev.align4j.experiments.train.AdamW;
 import dev.align4j.experiments.train.AdamWConfig;
+import dev.align4j.experiments.train.MicroBatchLoss;
 import dev.align4j.experiments.train.MicroBatchResult;
 import dev.align4j.experiments.train.TrainStep;
 import dev.align4j.losses.DpoNormConfig;
@@ -90,12 +91,12 @@ public final class BenchDpoStepWorker {
       for (int i = -warmup; i < times.length; i++) {
         long t0 = System.nanoTime();
         tuning.beforeUpdate(i + warmup, adamw);
-        step.run(List.of(pair), 5e-7, (scope, batch) -> {
+        step.run(List.of(pair), 5e-7, MicroBatchLoss.of(batch -> 1.0, (scope, batch) -> {
           ChunkedLogProbs forward = ChunkedLogProbs.forward(model, batch, scope);
           BatchLogProbs lp = forward.logProbs();
           LossOutput out = loss.compute(PreferenceBatch.of(split(lp.sums(), lp.counts()), reference));
           return new MicroBatchResult(out.mean(), 1, out.metrics(), List.of(forward));
-        });
+        }));
         tuning.afterUpdate(i + warmup);
         if (gpu) {
           drain(probe);

@@ -2,11 +2,9 @@ package dev.align4j.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.align4j.core.JsonLine;
-import dev.align4j.rewards.code.CodeTest;
-import dev.align4j.rewards.ifeval.IfEvalVerifier;
-import java.util.ArrayList;
+import dev.align4j.rewards.config.CodeRewardConfig;
+import dev.align4j.rewards.config.IfEvalRewardConfig;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import picocli.CommandLine;
@@ -31,40 +29,13 @@ public enum Checker {
   CODE(Set.of("tests")) {
     @Override
     public CheckTarget target(JsonLine line, long timeoutMs) {
-      JsonNode array = line.require("tests");
-      if (!array.isArray()) {
-        throw line.error("tests", "must be an array");
-      }
-      if (array.isEmpty()) {
-        throw line.error("tests", "must hold at least one test");
-      }
-      List<CodeTest> tests = new ArrayList<>();
-      for (int i = 0; i < array.size(); i++) {
-        tests.add(codeTest(line, "tests[" + i + "]", array.get(i)));
-      }
-      return new CheckTarget.Tests(tests, timeoutMs);
-    }
-
-    /** A string is an assert test; {"stdin": s, "stdout": s} a stdin/stdout test. */
-    private CodeTest codeTest(JsonLine line, String field, JsonNode t) {
-      if (t.isTextual()) {
-        return CodeTest.assertion(t.asText());
-      }
-      String shape = "must be a string (assert statements) or {\"stdin\": string, \"stdout\": string}";
-      if (!t.isObject() || t.size() != 2 || !t.path("stdin").isTextual() || !t.path("stdout").isTextual()) {
-        throw line.error(field, shape);
-      }
-      return CodeTest.stdinStdout(t.get("stdin").asText(), t.get("stdout").asText());
+      return new CheckTarget.Tests(CodeRewardConfig.tests(line), timeoutMs);
     }
   },
   IFEVAL(Set.of("constraints")) {
     @Override
     public CheckTarget target(JsonLine line, long timeoutMs) {
-      try {
-        return new CheckTarget.Constraints(IfEvalVerifier.parse(line.require("constraints")));
-      } catch (IllegalArgumentException e) {
-        throw line.error("constraints", e.getMessage());
-      }
+      return new CheckTarget.Constraints(IfEvalRewardConfig.constraints(line));
     }
   };
 

@@ -14,6 +14,7 @@ import dev.align4j.experiments.train.LrSchedule;
 import dev.align4j.experiments.train.RunRandom;
 import dev.align4j.experiments.train.TrainingConfig;
 import dev.align4j.losses.DpoNormConfig;
+import dev.align4j.rewards.config.MathRewardConfig;
 import dev.align4j.rollouts.advantage.GrpoAdvantage;
 import dev.align4j.rollouts.loss.PolicyLossConfig;
 import java.io.PrintStream;
@@ -92,8 +93,10 @@ public final class DemoPipeline {
 
     // 3. GRPO with the math verifier (reward 10 when correct, as Tulu 3's RLVR), KL (beta 0.04) to the DPO model
     Path prompts = DemoData.writePrompts(data.resolve("grpo.jsonl"), problems.sample(scaled(2048), rng));
+    GrpoExperiment.Rollout rollout = new GrpoExperiment.Rollout(8, HeldOutAccuracy.MAX_NEW_TOKENS, 1.0, true, 1, 1,
+        false, new GrpoExperiment.OverlongBuffer(false, 1, 0.0), new GrpoExperiment.DynamicSamplingConfig(false, 1));
     Path grpo = stage("3-grpo", new GrpoExperiment(), new GrpoExperiment.Config(dpo, prompts, TEMPLATE,
-        Math.max(2, (int) Math.round(300 * stepsScale)), 8, HeldOutAccuracy.MAX_NEW_TOKENS, 1.0, 10.0,
+        Math.max(2, (int) Math.round(300 * stepsScale)), new MathRewardConfig(10.0), rollout,
         GrpoAdvantage.standard(), PolicyLossConfig.grpo(),
         training(5e-5, 16, 1, new LrSchedule.Constant(0.0))));
     accuracy.put("grpo", measure("grpo", grpo, problems));

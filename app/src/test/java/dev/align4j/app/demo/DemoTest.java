@@ -40,7 +40,11 @@ class DemoTest {
     assertEquals(Math.log(2), first.get("loss"), 1e-6);
     assertTrue(first.containsKey("rewards/margins") && first.containsKey("logps/chosen"));
     Map<String, Double> rl = MetricsLog.read(out.resolve("3-grpo/metrics.jsonl")).get(0);
-    assertTrue(rl.containsKey("reward/mean") && rl.containsKey("kl") && rl.containsKey("clip_fraction"), "" + rl);
+    for (String trl : List.of("reward", "reward_std", "frac_reward_zero_std", "kl", "entropy",
+        "clip_ratio/low_mean", "clip_ratio/high_mean", "clip_ratio/region_mean", "completions/mean_length",
+        "completions/clipped_ratio", "num_gen_batches")) {
+      assertTrue(rl.containsKey(trl), trl + " in " + rl);
+    }
   }
 
   /** The shipped demo at full size: each stage keeps or improves held-out accuracy, GRPO beats SFT. */

@@ -64,17 +64,17 @@ class ConfigErrorsTest {
   @org.junit.jupiter.api.Timeout(30)
   void generationBudgetsAreRefusedFromAnEstimateBeforeAnythingIsAllocated() throws Exception {
     String grpo = Path.of("../configs/grpo-tiny.json").toString();
-    Cli tokens = Cli.run("run", grpo, "max_new_tokens=2000000000", "--out", dir.resolve("a").toString());
+    Cli tokens = Cli.run("run", grpo, "rollout.max_new_tokens=2000000000", "--out", dir.resolve("a").toString());
     assertEquals(2, tokens.exitCode(), tokens.err());
-    assertEquals("align4j run: override 'max_new_tokens=2000000000': field 'max_new_tokens': max_new_tokens must be < "
-        + "the model's max_position_embeddings 4096 (the prompt needs a position too), got 2000000000",
-        tokens.err().strip());
+    assertEquals("align4j run: override 'rollout.max_new_tokens=2000000000': field 'rollout.max_new_tokens': "
+        + "rollout.max_new_tokens must be < the model's max_position_embeddings 4096 (the prompt needs a position "
+        + "too), got 2000000000", tokens.err().strip());
 
-    Cli group = Cli.run("run", grpo, "group_size=1000000", "--out", dir.resolve("b").toString());
+    Cli group = Cli.run("run", grpo, "rollout.group_size=1000000", "--out", dir.resolve("b").toString());
     assertEquals(2, group.exitCode(), group.err());
-    assertTrue(group.err().startsWith("align4j run: override 'group_size=1000000': field 'group_size': group_size is "
-        + "too large: group_size × training.per_device_batch_size = 4000000 sequences; training on 4000000 × 7 "
-        + "tokens needs about "), group.err());
+    assertTrue(group.err().startsWith("align4j run: override 'rollout.group_size=1000000': field 'rollout.group_size': "
+        + "rollout.group_size is too large: rollout.group_size × training.per_device_batch_size = 4000000 sequences; "
+        + "training on 4000000 × 7 tokens needs about "), group.err());
     assertTrue(group.err().contains("more than this machine's"), group.err());
     assertTrue(!Files.exists(dir.resolve("a")) && !Files.exists(dir.resolve("b")), "no run directory");
   }

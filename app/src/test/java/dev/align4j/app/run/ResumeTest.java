@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import dev.align4j.app.Cli;
+import dev.align4j.app.ConfigVariant;
+import dev.align4j.app.TinyModels;
 import dev.align4j.policies.llama.LlamaModel;
 import dev.align4j.policies.llama.LoadOptions;
 import dev.align4j.policies.lora.LoraModel;
@@ -18,8 +20,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,17 +38,28 @@ class ResumeTest {
   @TempDir Path dir;
 
   private void assertResumeEqualsUninterrupted(String config, int stopAt, String... overrides) throws Exception {
-    assertResumeEqualsUninterrupted(config, stopAt, "model.safetensors", List.of(overrides));
+    assertResumeEqualsUninterrupted(Path.of("../configs", config + ".json"), stopAt, "model.safetensors",
+        List.of(overrides));
+  }
+
+  private void assertResumeEqualsUninterrupted(Path configFile, int stopAt) throws Exception {
+    assertResumeEqualsUninterrupted(configFile, stopAt, "model.safetensors", List.of());
   }
 
   private void assertResumeEqualsUninterrupted(String config, int stopAt, String weights, List<String> overrides)
       throws Exception {
+    assertResumeEqualsUninterrupted(Path.of("../configs", config + ".json"), stopAt, weights, overrides);
+  }
+
+  private void assertResumeEqualsUninterrupted(Path configFile, int stopAt, String weights, List<String> overrides)
+      throws Exception {
+    String config = configFile.getFileName().toString().replaceFirst("\\.json$", "");
     Path whole = dir.resolve(config + "-whole");
     Path parts = dir.resolve(config + "-parts");
     String[] o = overrides.toArray(String[]::new);
-    Cli uninterrupted = Cli.run(args(config, whole, o));
+    Cli uninterrupted = Cli.run(args(configFile, whole, o));
     assertEquals(0, uninterrupted.exitCode(), uninterrupted.err());
-    Cli first = Cli.run(Stream.concat(Arrays.stream(args(config, parts, o)),
+    Cli first = Cli.run(Stream.concat(Arrays.stream(args(configFile, parts, o)),
         Stream.of("--stop-at-step", Integer.toString(stopAt))).toArray(String[]::new));
     assertEquals(0, first.exitCode(), first.err());
     assertTrue(!Files.exists(parts.resolve("final")), "an interrupted run has no final model");
@@ -62,7 +77,11 @@ class ResumeTest {
   }
 
   private static String[] args(String config, Path out, String... overrides) {
-    List<String> a = new ArrayList<>(List.of("run", "../configs/" + config + ".json"));
+    return args(Path.of("../configs", config + ".json"), out, overrides);
+  }
+
+  private static String[] args(Path configFile, Path out, String... overrides) {
+    List<String> a = new ArrayList<>(List.of("run", configFile.toString()));
     a.addAll(List.of(overrides));
     a.addAll(List.of("--out", out.toString()));
     return a.toArray(String[]::new);
@@ -76,6 +95,23 @@ class ResumeTest {
   @Test
   void grpoResumedAtStepTwoSamplesAndTrainsTheSame() throws Exception {
     assertResumeEqualsUninterrupted("grpo-tiny", 2);
+  }
+
+  /**
+   * DAPO with two passes over each generation (4 updates per generation) stopped after update 3: the checkpoint holds
+   * the generation's batch, and the resumed run trains on it exactly as the uninterrupted run did.
+   */
+  @Test
+  @Timeout(300)
+  void grpoResumedInsideAGenerationCycleContinuesWithTheStoredBatch() throws Exception {
+    Path config = ConfigVariant.write("grpo-dapo-tiny.json", dir, "dapo-mu2.json", Map.of(
+        "model", TinyModels.arithSft().toString(), "steps", 6, "rollout.num_iterations", 2,
+        "policy_loss.entropy_coef", 0.01, "training.save_steps", 100));
+    assertResumeEqualsUninterrupted(config, 3);
+    List<String> lines = Files.readAllLines(dir.resolve("dapo-mu2-parts/metrics.jsonl"));
+    assertTrue(lines.get(3).contains("\"clip_ratio/region_mean\"") && !lines.get(3).contains("\"reward\""),
+        "update 4 reuses the stored generation: " + lines.get(3));
+    assertTrue(lines.get(4).contains("\"num_gen_batches\""), "update 5 generates: " + lines.get(4));
   }
 
   @Test

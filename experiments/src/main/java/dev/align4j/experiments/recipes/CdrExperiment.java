@@ -121,7 +121,8 @@ public final class CdrExperiment implements Experiment<CdrExperiment.Config> {
     Recipes.requireModel("weak_model", c.weakModel());
     Recipes.withinPositions("max_length", c.maxLength(), model);
     Recipes.nonEmpty(c.promptsFile(), ChatPrompt.readJsonl(c.promptsFile()));
-    Recipes.rolloutsFit("samples_per_prompt", "samples_per_prompt", model, c.samplesPerPrompt(), c.maxNewTokens());
+    Recipes.rolloutsFit("samples_per_prompt", "samples_per_prompt", "max_new_tokens", model, c.samplesPerPrompt(),
+        c.maxNewTokens());
   }
 
   @Override

@@ -7,17 +7,17 @@ import dev.align4j.policies.llama.LlamaModel;
 import dev.align4j.policies.score.ChunkedLogProbs;
 import dev.align4j.rollouts.PolicyGradientBatch;
 import dev.align4j.rollouts.loss.ClippedPolicyLoss;
-import dev.align4j.rollouts.loss.PolicyLossMetrics;
 import dev.align4j.rollouts.loss.PolicyLossOutput;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One micro-batch of a policy-gradient update: re-scores the rollout's sequences with the current policy (with
- * gradient) and evaluates the clipped surrogate with KL penalty. Logs {@code kl} (mean per-token KL estimate to
- * the reference), {@code clip_fraction} (tokens whose gradient the clip removed), {@code ratio} and
- * {@code policy_loss}. Micro-batches are weighted by their number of sequences. Log-probs come from
+ * gradient, at the batch's scoring temperature) and evaluates the clipped surrogate with its KL and entropy terms.
+ * The micro-batch's weight comes from the loss type (1 for {@code grpo}, {@code bnpo}, {@code dr_grpo}; its loss
+ * tokens for {@code dapo}, so the update is a token mean over all its micro-batches). Logs TRL's
+ * {@code clip_ratio/low_mean}, {@code clip_ratio/high_mean}, {@code clip_ratio/region_mean}, {@code kl},
+ * {@code entropy} and verl's {@code pg_clipfrac}, {@code pg_clipfrac_lower}, {@code ppo_kl}, plus {@code ratio}
+ * and {@code policy_loss}, as token means over the update's loss tokens. Log-probs (and the entropy) come from
  * {@link ChunkedLogProbs}: no [tokens, vocab] array is kept for the backward pass.
  */
 public final class PolicyGradientStep implements MicroBatchLoss<PolicyGradientBatch> {
@@ -30,15 +30,15 @@ public final class PolicyGradientStep implements MicroBatchLoss<PolicyGradientBa
   }
 
   @Override
+  public double weight(PolicyGradientBatch batch) {
+    return batch.weight(loss.config().lossType());
+  }
+
+  @Override
   public MicroBatchResult compute(NDManager scope, PolicyGradientBatch batch) {
-    ChunkedLogProbs forward = ChunkedLogProbs.forward(policy, batch.sequences(), scope);
-    PolicyLossOutput out = loss.compute(batch.lossInput(forward.logProbs().perToken()));
-    PolicyLossMetrics m = out.metrics();
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    metrics.put("kl", m.klMean());
-    metrics.put("clip_fraction", m.clipFracLow() + m.clipFracHigh());
-    metrics.put("ratio", m.ratioMean());
-    metrics.put("policy_loss", m.policyLoss());
-    return new MicroBatchResult(out.loss(), batch.sequences().batchSize(), metrics, List.of(forward));
+    ChunkedLogProbs forward =
+        ChunkedLogProbs.forward(policy, batch.sequences(), scope, batch.scoreOptions(loss.config()));
+    PolicyLossOutput out = loss.compute(batch.lossInput(forward.logProbs().perToken(), forward.entropy()));
+    return new MicroBatchResult(out.loss(), out.metrics().tokens(), out.metrics().named(), List.of(forward));
   }
 }

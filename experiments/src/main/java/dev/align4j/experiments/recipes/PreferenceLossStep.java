@@ -45,6 +45,12 @@ public final class PreferenceLossStep implements MicroBatchLoss<int[]> {
     this.loss = loss;
   }
 
+  /** Micro-batches weigh their pairs: the update's loss is the mean over its pairs. */
+  @Override
+  public double weight(int[] indices) {
+    return indices.length;
+  }
+
   @Override
   public MicroBatchResult compute(NDManager scope, int[] indices) {
     int n = indices.length;

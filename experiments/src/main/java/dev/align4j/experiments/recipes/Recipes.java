@@ -59,9 +59,10 @@ final class Recipes {
    * in memory (KV cache, then forward and backward over prompt + completion), from an estimate, before anything is
    * allocated; prompts count as one token (a lower bound), so only what is surely too big is refused.
    */
-  static void rolloutsFit(String field, String what, LlamaConfig model, long sequences, int newTokens) {
+  static void rolloutsFit(String field, String what, String tokensField, LlamaConfig model, long sequences,
+      int newTokens) {
     if (newTokens >= model.maxPositionEmbeddings()) {
-      throw new InvalidConfigException("max_new_tokens", "must be < the model's max_position_embeddings "
+      throw new InvalidConfigException(tokensField, "must be < the model's max_position_embeddings "
           + model.maxPositionEmbeddings() + " (the prompt needs a position too), got " + newTokens);
     }
     MemoryEstimate sampling = MemoryEstimate.generation(model, sequences, 1, newTokens, FP32_BYTES);

@@ -1,5 +1,7 @@
 package dev.align4j.experiments.recipes;
 
+import dev.align4j.policies.lora.ReferenceModel;
+
 import ai.djl.ndarray.NDManager;
 import dev.align4j.experiments.data.EncodedPair;
 import dev.align4j.experiments.data.Encoding;

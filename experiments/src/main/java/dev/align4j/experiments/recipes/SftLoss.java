@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * Supervised fine-tuning loss: the negative log-likelihood of the completion (assistant) tokens, averaged over
- * tokens, {@code L = −Σ_b Σ_t m_bt · log π(y_bt | y_b,<t) / Σ_b Σ_t m_bt}. Micro-batches are weighted by their
+ * tokens, {@code L = −Σ_b Σ_t m_bt · log π(y_bt | y_b,<t) / Σ_b Σ_t m_bt}. Micro-batches weigh their
  * token counts, so accumulation gives the token mean over the whole effective batch (open-instruct's
  * {@code sum} reduction divided by the batch's completion tokens). Log-probs come from {@link ChunkedLogProbs}, so no
  * [tokens, vocab] array is kept for the backward pass.
@@ -29,6 +29,19 @@ public final class SftLoss implements MicroBatchLoss<int[]> {
     this.data = data;
   }
 
+  /** The micro-batch's scored tokens (never position 0, as {@link Encoding#batch} scores them). */
+  @Override
+  public double weight(int[] indices) {
+    long n = 0;
+    for (int i : indices) {
+      boolean[] mask = data.get(i).lossMask();
+      for (int t = 1; t < mask.length; t++) {
+        n += mask[t] ? 1 : 0;
+      }
+    }
+    return n;
+  }
+
   @Override
   public MicroBatchResult compute(NDManager scope, int[] indices) {
     List<TokenizedChat> chats = new ArrayList<>();
@@ -39,8 +52,7 @@ public final class SftLoss implements MicroBatchLoss<int[]> {
     ChunkedLogProbs forward = ChunkedLogProbs.forward(policy.model(), batch, scope);
     BatchLogProbs lp = forward.logProbs();
     NDArray tokens = lp.counts().sum();
-    NDArray nll = lp.sums().sum().neg().div(tokens);
-    double count = tokens.getFloat();
-    return new MicroBatchResult(nll, count, Map.of(), List.of(forward));
+    NDArray nll = lp.sums().sum().neg().div(tokens.maximum(1f));
+    return new MicroBatchResult(nll, tokens.getFloat(), Map.of(), List.of(forward));
   }
 }

@@ -1,5 +1,7 @@
 package dev.align4j.experiments.recipes;
 
+import dev.align4j.policies.lora.ReferenceModel;
+
 import ai.djl.ndarray.NDArray;
 import dev.align4j.core.AtomicFiles;
 import dev.align4j.core.BadInputException;

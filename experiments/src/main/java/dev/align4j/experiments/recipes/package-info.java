@@ -5,7 +5,8 @@
  * DPO), plus the pieces they share: model loading in one place ({@link dev.align4j.experiments.recipes.ModelSetup}:
  * device, dtype, gradient checkpointing, LoRA, LISA), what trains and how it is saved
  * ({@link dev.align4j.experiments.recipes.Tuning}, {@link dev.align4j.experiments.recipes.LisaSchedule}), the
- * frozen reference ({@link dev.align4j.experiments.recipes.ReferenceModel}), epoch-based batching, and the SFT,
+ * frozen reference ({@link dev.align4j.policies.lora.ReferenceModel}), epoch-based batching, and the SFT,
  * preference and policy-gradient micro-batch losses.
  */
 package dev.align4j.experiments.recipes;
+

@@ -18,14 +18,21 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 public final class Plots {
   /** The charts drawn for every run: file name → metrics on it. */
-  public static final Map<String, List<String>> GROUPS = Map.of(
-      "loss", List.of("loss"),
-      "rewards", List.of("rewards/chosen", "rewards/rejected", "rewards/margins"),
-      "accuracy", List.of("rewards/accuracies"),
-      "logps", List.of("logps/chosen", "logps/rejected"),
-      "lr", List.of("lr"),
-      "rl_reward", List.of("reward/mean", "reward/std"),
-      "rl_kl", List.of("kl", "clip_fraction"));
+  public static final Map<String, List<String>> GROUPS = Map.ofEntries(
+      Map.entry("loss", List.of("loss")),
+      Map.entry("rewards", List.of("rewards/chosen", "rewards/rejected", "rewards/margins")),
+      Map.entry("accuracy", List.of("rewards/accuracies")),
+      Map.entry("logps", List.of("logps/chosen", "logps/rejected")),
+      Map.entry("lr", List.of("lr")),
+      // RL runs, TRL's metric names (verl's num_gen_batches for dynamic sampling)
+      Map.entry("rl_reward", List.of("reward", "reward_std")),
+      Map.entry("rl_kl", List.of("kl")),
+      Map.entry("rl_entropy", List.of("entropy")),
+      Map.entry("rl_clip", List.of("clip_ratio/low_mean", "clip_ratio/high_mean", "clip_ratio/region_mean")),
+      Map.entry("rl_length", List.of("completions/mean_length", "completions/min_length",
+          "completions/max_length")),
+      Map.entry("rl_fractions", List.of("accuracy", "frac_reward_zero_std", "completions/clipped_ratio")),
+      Map.entry("rl_rounds", List.of("num_gen_batches")));
 
   private Plots() {}
 

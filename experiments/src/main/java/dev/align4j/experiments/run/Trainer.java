@@ -21,12 +21,13 @@ import java.util.Map;
 /**
  * The loop every training experiment shares: for each update s = start … N−1, plan it, run it
  * ({@link TrainStep}: accumulate, clip, AdamW), log a {@code metrics.jsonl} line, show progress, and every
- * {@code save_steps} updates write a checkpoint (model in HF layout, optimizer, RNG state, position). Resuming
- * restores all of that from the run's newest checkpoint, so the continued run equals an uninterrupted one (torch's
- * generator, which only dropout draws from, is seeded before each update from the run seed and the update's
- * number, so dropout masks are those of the uninterrupted run too). An
- * update whose loss or gradient norm is not finite is not applied; it stops the run with a
- * {@link BadInputException} naming the update and the metric, unless {@code training.skip_nonfinite_steps} is set.
+ * {@code save_steps} updates write a checkpoint (model in HF layout, optimizer, RNG state, position, and the
+ * planner's own state, e.g. a rollout batch still being reused). Resuming restores all of that from the run's newest
+ * checkpoint, so the continued run equals an uninterrupted one (torch's generator, which only dropout draws from,
+ * is seeded before each update from the run seed and the update's number, so dropout masks are those of the
+ * uninterrupted run too). An update whose loss or gradient norm is not finite
+ * is not applied; it stops the run with a {@link BadInputException} naming the update and the metric, unless
+ * {@code training.skip_nonfinite_steps} is set.
  */
 public final class Trainer implements AutoCloseable {
   private static final String OPTIMIZER_FILE = "optimizer.bin";
@@ -104,6 +105,7 @@ public final class Trainer implements AutoCloseable {
     TrainStep trainStep = new TrainStep(parameters, optimizer, config.maxGradNorm(), manager);
     long stop = Math.min(totalSteps, context.stopAtStep().orElse(totalSteps));
     long step = startStep;
+    context.resumeCheckpoint().ifPresent(checkpoint -> restorePlanner(planner, checkpoint));
     try (Progress progress = Progress.open(stage, totalSteps, startStep, context.err())) {
       while (step < stop) {
         StepPlan<B> plan = planner.plan(step, rng);
@@ -129,7 +131,7 @@ public final class Trainer implements AutoCloseable {
         }
         progress.update(step, String.format("loss %.4f", r.loss()));
         if (step % config.saveSteps() == 0 || step == stop) {
-          saveCheckpoint(step);
+          saveCheckpoint(step, planner);
         }
       }
     }
@@ -157,14 +159,23 @@ public final class Trainer implements AutoCloseable {
     return row;
   }
 
-  private void saveCheckpoint(long step) {
+  private void saveCheckpoint(long step, StepPlanner<?> planner) {
     TrainerState state = new TrainerState(step, totalSteps, rng.state(), metrics.lines(), metrics.sha256Hex(),
         skipped);
     checkpoints.save(state, dir -> {
       modelWriter.writeTo(dir);
       optimizer.save(dir.resolve(OPTIMIZER_FILE));
+      planner.save(dir, step);
     });
     Plots.write(context.dir().resolve("plots"), stage, metrics.rows());
+  }
+
+  private static void restorePlanner(StepPlanner<?> planner, Path checkpoint) {
+    try {
+      planner.restore(checkpoint);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the planner state of " + checkpoint, e);
+    }
   }
 
   private void loadOptimizer(Path checkpoint) {

@@ -1,8 +1,9 @@
 package dev.align4j.experiments.train;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.annotation.JsonTypeIdResolver;
+import dev.align4j.core.RegistryTypeResolver;
 
 /**
  * Learning-rate multiplier per optimizer step, as Hugging Face's {@code get_*_schedule_with_warmup} defines it.
@@ -17,14 +18,21 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  *
  * JSON: {@code {"type": "linear", "warmup_ratio": 0.03}}. As in HF, the first update of a run with warmup has
  * learning rate 0.
+ *
+ * <p>An open plug-in point: a record implementing this interface plus an {@link LrScheduleType} listed in
+ * {@code META-INF/services/dev.align4j.experiments.train.LrScheduleType} is usable by its name in every
+ * {@code "schedule"}; the built-ins ({@code constant}, {@code linear}, {@code cosine}) register the same way.
  */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-@JsonSubTypes({
-  @JsonSubTypes.Type(value = LrSchedule.Constant.class, name = "constant"),
-  @JsonSubTypes.Type(value = LrSchedule.Linear.class, name = "linear"),
-  @JsonSubTypes.Type(value = LrSchedule.Cosine.class, name = "cosine")
-})
-public sealed interface LrSchedule {
+@JsonTypeInfo(use = JsonTypeInfo.Id.CUSTOM, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonTypeIdResolver(LrSchedule.Types.class)
+public interface LrSchedule {
+
+  /** Binds {@code "type"} to the records of {@link LrScheduleType#REGISTRY}. */
+  final class Types extends RegistryTypeResolver<LrSchedule> {
+    public Types() {
+      super(LrScheduleType.REGISTRY);
+    }
+  }
 
   /** Fraction of the updates spent warming up, in [0, 1). */
   double warmupRatio();
@@ -49,7 +57,8 @@ public sealed interface LrSchedule {
     return (long) Math.ceil(warmupRatio() * totalSteps);
   }
 
-  private static double checkRatio(double warmupRatio) {
+  /** Checks a warmup ratio is in [0, 1); for schedules' constructors. */
+  static double checkRatio(double warmupRatio) {
     if (!(warmupRatio >= 0 && warmupRatio < 1)) {
       throw new dev.align4j.core.InvalidConfigException("warmup_ratio", "must be in [0, 1), got " + warmupRatio);
     }
@@ -66,6 +75,19 @@ public sealed interface LrSchedule {
     public double decay(double progress) {
       return 1.0;
     }
+
+    /** Registers {@code "constant"}. */
+    public static final class Type implements LrScheduleType {
+      @Override
+      public String name() {
+        return "constant";
+      }
+
+      @Override
+      public Class<Constant> configType() {
+        return Constant.class;
+      }
+    }
   }
 
   /** Linear decay to 0 after warmup (open-instruct's and the Tulu recipes' choice). */
@@ -78,6 +100,19 @@ public sealed interface LrSchedule {
     public double decay(double progress) {
       return 1.0 - progress;
     }
+
+    /** Registers {@code "linear"}. */
+    public static final class Type implements LrScheduleType {
+      @Override
+      public String name() {
+        return "linear";
+      }
+
+      @Override
+      public Class<Linear> configType() {
+        return Linear.class;
+      }
+    }
   }
 
   /** Half-cosine decay to 0 after warmup. */
@@ -89,6 +124,19 @@ public sealed interface LrSchedule {
     @Override
     public double decay(double progress) {
       return 0.5 * (1.0 + Math.cos(Math.PI * progress));
+    }
+
+    /** Registers {@code "cosine"}. */
+    public static final class Type implements LrScheduleType {
+      @Override
+      public String name() {
+        return "cosine";
+      }
+
+      @Override
+      public Class<Cosine> configType() {
+        return Cosine.class;
+      }
     }
   }
 }

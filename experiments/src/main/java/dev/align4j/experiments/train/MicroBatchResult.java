@@ -9,29 +9,29 @@ import java.util.Map;
 /**
  * The forward result of one micro-batch.
  *
- * @param meanLoss scalar, differentiable: the loss averaged over the micro-batch's {@code size} examples (or
- *     tokens, when the loss is per token)
- * @param size how many examples (or tokens) the mean is over, ≥ 1; micro-batches are weighted by it
- * @param metrics micro-batch means of the metrics to log (TRL names), averaged over micro-batches by size
- * @param deferred what {@link TrainStep} runs after the loss's backward pass, in order: the rest of a split backward
- *     pass (e.g. {@link dev.align4j.policies.score.ChunkedLogProbs}, whose loss-side backward stops at the
- *     log-probs); empty when autograd reaches the weights by itself
+ * @param loss scalar, differentiable: this micro-batch's loss {@code L_i} (see {@link MicroBatchLoss})
+ * @param metricsWeight what the micro-batch's metrics are averages over (examples, loss tokens), {@code >= 0}; the
+ *     update's metrics are the means weighted by it
+ * @param metrics the micro-batch's metric values (TRL names)
+ * @param deferred what {@link GradientAccumulation} runs after the loss's backward pass, in order: the rest of a
+ *     split backward pass (e.g. {@link dev.align4j.policies.score.ChunkedLogProbs}, whose loss-side backward stops at
+ *     the log-probs); empty when autograd reaches the weights by itself
  */
-public record MicroBatchResult(NDArray meanLoss, double size, Map<String, Double> metrics,
+public record MicroBatchResult(NDArray loss, double metricsWeight, Map<String, Double> metrics,
     List<DeferredBackward> deferred) {
   public MicroBatchResult {
-    if (meanLoss.getShape().dimension() != 0 && meanLoss.size() != 1) {
-      throw new IllegalArgumentException("meanLoss must be a scalar, got shape " + meanLoss.getShape());
+    if (loss.getShape().dimension() != 0 && loss.size() != 1) {
+      throw new IllegalArgumentException("loss must be a scalar, got shape " + loss.getShape());
     }
-    if (!(size > 0)) {
-      throw new IllegalArgumentException("size must be > 0, got " + size);
+    if (!(metricsWeight >= 0) || Double.isInfinite(metricsWeight)) {
+      throw new IllegalArgumentException("metricsWeight must be finite and >= 0, got " + metricsWeight);
     }
     metrics = new LinkedHashMap<>(metrics);
     deferred = List.copyOf(deferred);
   }
 
   /** A result whose loss autograd differentiates all the way to the weights (nothing deferred). */
-  public MicroBatchResult(NDArray meanLoss, double size, Map<String, Double> metrics) {
-    this(meanLoss, size, metrics, List.of());
+  public MicroBatchResult(NDArray loss, double metricsWeight, Map<String, Double> metrics) {
+    this(loss, metricsWeight, metrics, List.of());
   }
 }

@@ -5,10 +5,10 @@ import java.util.Map;
 /**
  * What one optimizer update did.
  *
- * @param loss the loss averaged over every example of the effective batch
+ * @param loss the update's loss, {@code Σ_i (w_i / Σ w) · L_i} over its micro-batches
  * @param gradNorm global gradient norm before clipping
  * @param lr learning rate used for the update
- * @param metrics size-weighted means of the micro-batch metrics
+ * @param metrics the micro-batch metrics, averaged with their metric weights
  * @param applied whether the optimizer took the step: false when the loss or the gradient norm was not finite (the
  *     gradients were then discarded and the weights left as they were)
  */

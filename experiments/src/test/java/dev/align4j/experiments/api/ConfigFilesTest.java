@@ -54,7 +54,7 @@ class ConfigFilesTest {
     "null|`\"max_length\": 32`|`\"max_length\": null`|6|max_length|must not be null",
     "range (InvalidConfigException.field)|`\"warmup_ratio\": 0.03`|`\"warmup_ratio\": 1.5`|12|training.schedule.warmup_ratio|warmup_ratio must be in [0, 1), got 1.5",
     "record-level range|`\"epochs\": 1`|`\"epochs\": 0`|7|epochs|epochs must be >= 1, got 0",
-    "unknown schedule type|`\"type\": \"linear\"`|`\"type\": \"linearr\"`|11|training.schedule.type|unknown type 'linearr' (known: constant, cosine, linear)",
+    "unknown schedule type|`\"type\": \"linear\"`|`\"type\": \"linearr\"`|11|training.schedule.type|unknown learning-rate schedule 'linearr' (known: constant, cosine, linear;",
   })
   void fileErrorsNameFileLineAndField(String what, String from, String to, int line, String field, String message)
       throws Exception {

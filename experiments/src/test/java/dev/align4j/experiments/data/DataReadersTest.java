@@ -79,4 +79,25 @@ class DataReadersTest {
       assertEquals(2, cut.examples().size());
     }
   }
+
+  @Test
+  void rlPromptsCarryTheReferenceFieldsOfTheConfiguredReward() throws Exception {
+    try (var code = new dev.align4j.rewards.config.CodeRewardConfig(1.0).create()) {
+      List<? extends RlPrompt<?>> prompts = RlPrompt.readJsonl(Path.of("../configs/data/code-prompts.jsonl"), code);
+      assertEquals(32, prompts.size());
+      assertEquals("code-00", prompts.get(0).id());
+      assertEquals(dev.align4j.rewards.code.CodeTest.assertions(
+          List.of("assert add(2, 3) == 5", "assert add(-1, 1) == 0", "assert add(10, 0) == 10")),
+          prompts.get(0).reference());
+      // a math prompt file does not fit the code reward: its gold field is unknown there, by file and line
+      BadInputException e = assertThrows(BadInputException.class,
+          () -> RlPrompt.readJsonl(file("{\"id\": \"p\", \"prompt\": \"1+1=\", \"gold\": \"2\"}"), code));
+      assertTrue(e.getMessage().contains("data.jsonl:1") && e.getMessage().contains("gold"), e.getMessage());
+    }
+    try (var math = new dev.align4j.rewards.config.MathRewardConfig(1.0).create()) {
+      BadInputException e = assertThrows(BadInputException.class,
+          () -> RlPrompt.readJsonl(file("{\"id\": \"p\", \"prompt\": \"1+1=\"}"), math));
+      assertTrue(e.getMessage().contains("gold") && e.getMessage().contains("missing"), e.getMessage());
+    }
+  }
 }

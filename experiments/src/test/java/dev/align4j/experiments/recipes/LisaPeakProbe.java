@@ -3,6 +3,7 @@ package dev.align4j.experiments.recipes;
 import ai.djl.ndarray.NDManager;
 import dev.align4j.experiments.train.AdamW;
 import dev.align4j.experiments.train.AdamWConfig;
+import dev.align4j.experiments.train.MicroBatchLoss;
 import dev.align4j.experiments.train.MicroBatchResult;
 import dev.align4j.experiments.train.TrainStep;
 import dev.align4j.policies.llama.LlamaConfig;
@@ -45,10 +46,10 @@ public final class LisaPeakProbe {
       long kb = PeakMemory.peakGrowthKb(() -> {
         for (int s = 0; s < updates; s++) {
           tuning.beforeUpdate(s, adamw);
-          step.run(List.of(batch), 1e-3, (scope, b) -> {
+          step.run(List.of(batch), 1e-3, MicroBatchLoss.of(b -> 1.0, (scope, b) -> {
             ChunkedLogProbs forward = ChunkedLogProbs.forward(model, b, scope);
             return new MicroBatchResult(forward.logProbs().sums().sum().neg(), 1, Map.of(), List.of(forward));
-          });
+          }));
           tuning.afterUpdate(s);
         }
       });

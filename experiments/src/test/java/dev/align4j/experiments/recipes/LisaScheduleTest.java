@@ -92,10 +92,10 @@ class LisaScheduleTest {
       TrainStep step = new TrainStep(tuning.parameters(), adamw, 1.0, root);
       SequenceBatch batch = SequenceBatch.rightPadded(List.of(new int[] {1, 5, 9, 2, 7}, new int[] {3, 4, 8}),
           new int[] {1, 1}, 0);
-      MicroBatchLoss<SequenceBatch> nll = (scope, b) -> {
+      MicroBatchLoss<SequenceBatch> nll = MicroBatchLoss.of(b -> 1.0, (scope, b) -> {
         ChunkedLogProbs forward = ChunkedLogProbs.forward(model, b, scope);
         return new MicroBatchResult(forward.logProbs().sums().sum().neg(), 1, Map.of(), List.of(forward));
-      };
+      });
       Set<String> outside = model.parameters().keySet().stream().filter(n -> LisaSchedule.layerOf(n) < 0)
           .collect(Collectors.toSet());
       assertEquals(Set.of("model.embed_tokens.weight", "model.norm.weight", "lm_head.weight"), outside);

@@ -1,5 +1,7 @@
 package dev.align4j.experiments.recipes;
 
+import dev.align4j.policies.lora.ReferenceModel;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -106,10 +108,10 @@ class TuningTest {
         AdamW adamw = new AdamW(AdamWConfig.DEFAULT, root)) {
       tuning.enableGradients();
       TrainStep step = new TrainStep(tuning.parameters(), adamw, 1.0, root);
-      MicroBatchLoss<SequenceBatch> nll = (scope, b) -> {
+      MicroBatchLoss<SequenceBatch> nll = MicroBatchLoss.of(b -> 1.0, (scope, b) -> {
         ChunkedLogProbs forward = ChunkedLogProbs.forward(model, b, scope);
         return new MicroBatchResult(forward.logProbs().sums().sum().neg(), 1, Map.of(), List.of(forward));
-      };
+      });
       for (int s = 0; s < n; s++) {
         tuning.beforeUpdate(s, adamw);
         assertTrue(step.run(List.of(BATCH), 1e-2, nll).applied());

@@ -53,12 +53,20 @@ class GcDuringStepTest {
       List<ByteBuffer> scribbles = new ArrayList<>();
       try (AdamW optimizer = new AdamW(AdamWConfig.DEFAULT, policy.model().manager())) {
         TrainStep step = new TrainStep(params, optimizer, 1.0, policy.model().manager());
-        StepResult r = step.run(List.of(new int[] {0, 1}, new int[] {2, 3}), 1e-3, (scope, indices) -> {
-          var result = loss.compute(scope, indices);
-          if (collectBeforeBackward) {
-            scribbles.addAll(collectAndReuseFreedMemory());
+        StepResult r = step.run(List.of(new int[] {0, 1}, new int[] {2, 3}), 1e-3, new MicroBatchLoss<int[]>() {
+          @Override
+          public double weight(int[] indices) {
+            return loss.weight(indices);
           }
-          return result;
+
+          @Override
+          public MicroBatchResult compute(ai.djl.ndarray.NDManager scope, int[] indices) {
+            var result = loss.compute(scope, indices);
+            if (collectBeforeBackward) {
+              scribbles.addAll(collectAndReuseFreedMemory());
+            }
+            return result;
+          }
         });
         Map<String, float[]> weights = new LinkedHashMap<>();
         params.forEach((name, p) -> weights.put(name, p.toFloatArray()));

@@ -52,8 +52,8 @@ class GradientClippingTest {
         double[][] g = micro[s];
         double[] n = sizes[s];
         List<Integer> batches = s == 0 ? List.of(0, 1) : List.of(0);
-        StepResult r = step.run(batches, 0.01, (scope, i) -> new MicroBatchResult(
-            p.mul(scope.create(g[i])).sum(), n[i], Map.of()));
+        StepResult r = step.run(batches, 0.01, MicroBatchLoss.of(i -> n[i], (scope, i) -> new MicroBatchResult(
+            p.mul(scope.create(g[i])).sum(), n[i], Map.of())));
         assertEquals(TORCH_NORMS[s], r.gradNorm(), 1e-12, "grad_norm before clipping, update " + (s + 1));
         assertEquals(true, r.applied());
       }

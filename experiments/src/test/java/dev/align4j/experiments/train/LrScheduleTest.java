@@ -47,5 +47,12 @@ class LrScheduleTest {
     assertEquals(new LrSchedule.Cosine(0.03), s);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LrSchedule.Linear(1.5));
     assertTrue(e.getMessage().contains("warmup_ratio"));
+    // an open plug-in point: the built-ins are registered by name like any plug-in, unknown names name the field
+    assertEquals(java.util.List.of("constant", "cosine", "linear"), LrScheduleType.REGISTRY.names());
+    assertEquals(s, mapper.readValue(mapper.writeValueAsString(s), LrSchedule.class));
+    Exception unknown = assertThrows(Exception.class,
+        () -> mapper.readValue("{\"type\":\"wsd\",\"warmup_ratio\":0.1}", LrSchedule.class));
+    assertTrue(unknown.getCause() instanceof dev.align4j.core.InvalidConfigException i && i.field().equals("type"),
+        String.valueOf(unknown));
   }
 }

@@ -101,7 +101,7 @@ class SplitBackwardStepTest {
   /** The same micro-batch loss as {@link PreferenceLossStep}, with log-probs autograd differentiates in one pass. */
   private static MicroBatchLoss<int[]> onePassDpo(PolicyModel policy, List<EncodedPair> pairs,
       ReferenceScores reference, PreferenceLoss dpo) {
-    return (scope, indices) -> {
+    return MicroBatchLoss.of(indices -> indices.length, (scope, indices) -> {
       int n = indices.length;
       List<TokenizedChat> sequences = new ArrayList<>();
       List<ReferenceLogProbs> refChosen = new ArrayList<>();
@@ -122,6 +122,6 @@ class SplitBackwardStepTest {
           ReferenceBatches.toSequenceLogProbs(refRejected, scope));
       LossOutput out = dpo.compute(PreferenceBatch.of(pi, ref));
       return new MicroBatchResult(out.mean(), n, out.metrics());
-    };
+    });
   }
 }

@@ -39,7 +39,14 @@ class TrainStepTest {
       for (int k = 0; k < microBatches; k++) {
         micro.add(new int[] {k * per, (k + 1) * per});
       }
-      StepResult r = step.run(micro, 1e-2, (scope, range) -> {
+      StepResult r = step.run(micro, 1e-2, new MicroBatchLoss<int[]>() {
+        @Override
+        public double weight(int[] range) {
+          return range[1] - range[0];
+        }
+
+        @Override
+        public MicroBatchResult compute(NDManager scope, int[] range) {
         int n = range[1] - range[0];
         float[] flat = new float[n * DIM];
         float[] labels = new float[n];
@@ -52,6 +59,7 @@ class TrainStepTest {
         // binary cross-entropy with logits, mean over the micro-batch
         NDArray loss = logits.exp().add(1).log().sub(logits.mul(yy)).mean();
         return new MicroBatchResult(loss, n, Map.of("label_mean", (double) yy.mean().getFloat()));
+        }
       });
       assertEquals(r.metrics().get("label_mean"), mean(y), 1e-6, "metrics are size-weighted means");
       return w.toFloatArray();
@@ -119,15 +127,15 @@ class TrainStepTest {
       p.setRequiresGradient(true);
       TrainStep step = new TrainStep(Map.of("p", p), opt, 1.0, m);
 
-      StepResult infGrad = step.run(List.of(0), 0.1, (scope, i) -> new MicroBatchResult(
-          p.get(0).sqrt(), 1, Map.of()));
+      StepResult infGrad = step.run(List.of(0), 0.1, MicroBatchLoss.of(i -> 1.0, (scope, i) -> new MicroBatchResult(
+          p.get(0).sqrt(), 1, Map.of())));
       assertEquals(0.0, infGrad.loss());
       assertEquals(Double.POSITIVE_INFINITY, infGrad.gradNorm());
       assertEquals(false, infGrad.applied());
       assertEquals("grad_norm is Infinity", infGrad.nonFinite());
 
-      StepResult nanLoss = step.run(List.of(0), 0.1, (scope, i) -> new MicroBatchResult(
-          p.get(1).log().mul(scope.create(0.0)), 1, Map.of()));
+      StepResult nanLoss = step.run(List.of(0), 0.1, MicroBatchLoss.of(i -> 1.0, (scope, i) -> new MicroBatchResult(
+          p.get(1).log().mul(scope.create(0.0)), 1, Map.of())));
       assertEquals(true, Double.isNaN(nanLoss.loss()));
       assertEquals(false, nanLoss.applied());
       assertEquals("loss is NaN", nanLoss.nonFinite(), "d(0 · log p)/dp = 0: only the loss is not finite");
@@ -141,10 +149,10 @@ class TrainStepTest {
       // a finite update now equals one from a fresh optimizer on the same weights
       NDArray q = m.create(new double[] {0.0, -1.0});
       q.setRequiresGradient(true);
-      step.run(List.of(0), 0.1, (scope, i) -> new MicroBatchResult(p.mul(scope.create(new double[] {0.5, 2})).sum(),
-          1, Map.of()));
-      new TrainStep(Map.of("q", q), fresh, 1.0, m).run(List.of(0), 0.1, (scope, i) -> new MicroBatchResult(
-          q.mul(scope.create(new double[] {0.5, 2})).sum(), 1, Map.of()));
+      step.run(List.of(0), 0.1, MicroBatchLoss.of(i -> 1.0, (scope, i) -> new MicroBatchResult(
+          p.mul(scope.create(new double[] {0.5, 2})).sum(), 1, Map.of())));
+      new TrainStep(Map.of("q", q), fresh, 1.0, m).run(List.of(0), 0.1, MicroBatchLoss.of(i -> 1.0,
+          (scope, i) -> new MicroBatchResult(q.mul(scope.create(new double[] {0.5, 2})).sum(), 1, Map.of())));
       assertArrayEquals(q.toDoubleArray(), p.toDoubleArray(), 0.0);
       assertEquals(1, opt.stepCount());
     }

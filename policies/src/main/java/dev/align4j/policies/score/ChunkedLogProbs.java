@@ -33,6 +33,13 @@ import dev.align4j.policies.llama.LlamaModel;
  * peak memory does not grow with scored tokens × vocabulary. The gradients are those of the one-pass path
  * ({@link TokenLogProbs} under a collector) up to float rounding.
  *
+ * <p>With {@link ScoreOptions} the log-probs are those of {@code softmax(z / τ)} (the sampler's temperature) and the
+ * per-token entropy {@code H = −Σ_v p_v log p_v} of that distribution can come along, as values or, for an entropy
+ * bonus, differentiable: the recomputed chunk then also pushes {@code dL/dH · dH/dz} with
+ * {@code dH/dz_v = −p_v (log p_v + H) / τ}, and the head gradient is
+ *
+ * <pre>  dL/dz[k, v] = (g[k] · (1[v = y_k] − p_k[v]) − gH[k] · p_k[v] · (log p_k[v] + H_k)) / τ</pre>
+ *
  * <p>Usage inside a training step (all arrays in {@code scope}):
  *
  * <pre>{@code
@@ -51,17 +58,23 @@ public final class ChunkedLogProbs implements DeferredBackward {
   private final NDArray rows;
   private final NDArray slotValues;
   private final BatchLogProbs logProbs;
+  private final double temperature;
+  private final java.util.Optional<NDArray> entropySlots;
+  private final boolean entropyGradient;
   private boolean done;
 
-  private ChunkedLogProbs(LlamaModel model, ScoredRows scored, int chunkRows, ForwardPass pass, NDArray selected,
-      NDArray rows, NDArray slotValues) {
+  private ChunkedLogProbs(LlamaModel model, ScoredRows scored, ScoreOptions options, ForwardPass pass,
+      NDArray selected, NDArray rows, NDArray slotValues, java.util.Optional<NDArray> entropySlots) {
     this.model = model;
     this.scored = scored;
-    this.chunkRows = chunkRows;
+    this.chunkRows = options.chunkRows();
+    this.temperature = options.temperature();
+    this.entropyGradient = options.entropy() == ScoreOptions.Entropy.DIFFERENTIABLE;
     this.pass = pass;
     this.selected = selected;
     this.rows = rows;
     this.slotValues = slotValues;
+    this.entropySlots = entropySlots;
     this.logProbs = scored.scatter(slotValues);
   }
 
@@ -76,7 +89,17 @@ public final class ChunkedLogProbs implements DeferredBackward {
    * {@link #backward()}.
    */
   public static ChunkedLogProbs forward(LlamaModel model, SequenceBatch batch, NDManager scope, int chunkRows) {
-    TokenLogProbs.requireChunkRows(chunkRows);
+    return forward(model, batch, scope, new ScoreOptions(chunkRows, 1.0, ScoreOptions.Entropy.NONE));
+  }
+
+  /**
+   * The forward half with the logits divided by {@code options.temperature()} and, when asked, the per-token
+   * entropy ({@link #entropy()}); as {@link #forward(LlamaModel, SequenceBatch, NDManager, int)} otherwise.
+   */
+  public static ChunkedLogProbs forward(LlamaModel model, SequenceBatch batch, NDManager scope,
+      ScoreOptions options) {
+    int chunkRows = options.chunkRows();
+    boolean plain = options.temperature() == 1.0 && options.entropy() == ScoreOptions.Entropy.NONE;
     ScoredRows scored = ScoredRows.of(batch, model.config().vocabSize());
     NDArray[] in = ScoredRows.inputs(batch, scope, model.manager().getDevice());
     ForwardPass pass = model.trainingForward(in[0], in[1]);
@@ -84,24 +107,52 @@ public final class ChunkedLogProbs implements DeferredBackward {
     NDArray rows = selected.stopGradient(); // [N, hidden], values only
     rows.setRequiresGradient(true);
     NDList parts = new NDList();
+    NDList entropyParts = new NDList();
+    ScoreOptions.Entropy valuesOnly = options.entropy() == ScoreOptions.Entropy.NONE
+        ? ScoreOptions.Entropy.NONE : ScoreOptions.Entropy.DETACHED;
     try (Autograd.GradMode off = Autograd.noGrad()) {
       for (int start = 0; start < scored.size(); start += chunkRows) {
         int end = Math.min(scored.size(), start + chunkRows);
-        parts.add(TokenLogProbs.gatherLogProbs(model, rows.get("{}:{}", start, end),
-            scored.targets(rows, start, end))); // [c]
+        NDArray h = rows.get("{}:{}", start, end); // [c, hidden]
+        NDArray targets = scored.targets(rows, start, end); // [c, 1]
+        if (plain) {
+          parts.add(TokenLogProbs.gatherLogProbs(model, h, targets)); // [c]
+        } else {
+          try (NDArray logits = model.logits(h)) { // [c, vocab]
+            LogitScores.Result r = LogitScores.of(logits, targets, options.temperature(), valuesOnly);
+            parts.add(r.logProbs()); // [c]
+            r.entropy().ifPresent(entropyParts::add); // [c]
+          }
+        }
       }
     }
-    NDArray values = parts.isEmpty()
-        ? scope.zeros(new Shape(0), DataType.FLOAT32).toDevice(rows.getDevice(), false)
-        : NDArrays.concat(parts, 0); // [N]
+    NDArray empty = scope.zeros(new Shape(0), DataType.FLOAT32).toDevice(rows.getDevice(), false);
+    NDArray values = parts.isEmpty() ? empty : NDArrays.concat(parts, 0); // [N]
     NDArray slotValues = ScoredRows.withUnscoredSlot(values); // [N + 1], a leaf
     slotValues.setRequiresGradient(true);
-    return new ChunkedLogProbs(model, scored, chunkRows, pass, selected, rows, slotValues);
+    java.util.Optional<NDArray> entropySlots = java.util.Optional.empty();
+    if (options.entropy() != ScoreOptions.Entropy.NONE) {
+      NDArray entropies = entropyParts.isEmpty() ? empty : NDArrays.concat(entropyParts, 0); // [N]
+      NDArray slots = ScoredRows.withUnscoredSlot(entropies); // [N + 1], a leaf
+      if (options.entropy() == ScoreOptions.Entropy.DIFFERENTIABLE) {
+        slots.setRequiresGradient(true);
+      }
+      entropySlots = java.util.Optional.of(slots);
+    }
+    return new ChunkedLogProbs(model, scored, options, pass, selected, rows, slotValues, entropySlots);
   }
 
   /** The log-probs to compute the loss from (differentiable with respect to the values, not yet the model). */
   public BatchLogProbs logProbs() {
     return logProbs;
+  }
+
+  /**
+   * The per-token entropy {@code [B, T-1]} (0 where unscored) when the options asked for it; differentiable (with
+   * respect to the values, then the model through {@link #backward()}) in {@code DIFFERENTIABLE} mode.
+   */
+  public java.util.Optional<NDArray> entropy() {
+    return entropySlots.map(slots -> scored.scatter(slots).perToken());
   }
 
   /**
@@ -121,6 +172,7 @@ public final class ChunkedLogProbs implements DeferredBackward {
     }
     NDManager scope = rows.getManager();
     NDArray g = slotValues.getGradient().get("1:"); // [N]: dL/dlogp per scored token (zeros if the loss ignored them)
+    NDArray gH = entropyGradient ? entropySlots.orElseThrow().getGradient().get("1:") : null; // [N]: dL/dH
     try (Autograd.GradMode on = Autograd.enableGrad()) {
       for (int start = 0; start < scored.size(); start += chunkRows) {
         int end = Math.min(scored.size(), start + chunkRows);
@@ -128,7 +180,10 @@ public final class ChunkedLogProbs implements DeferredBackward {
           NDArray h = rows.get("{}:{}", start, end); // [c, hidden], a view of the leaf
           h.attach(chunk);
           NDArray logits = model.logits(h); // [c, vocab], recorded
-          NDArray dLogits = headGradient(logits, scored.targets(h, start, end), g.get("{}:{}", start, end));
+          NDArray targets = scored.targets(h, start, end); // [c, 1]
+          NDArray gChunk = g.get("{}:{}", start, end); // [c]
+          NDArray dLogits = temperature == 1.0 && gH == null ? headGradient(logits, targets, gChunk)
+              : headGradient(logits, targets, gChunk, temperature, gH == null ? null : gH.get("{}:{}", start, end));
           Autograd.backward(logits, dLogits);
         }
       }
@@ -151,6 +206,29 @@ public final class ChunkedLogProbs implements DeferredBackward {
       NDArray rowIdx = d.getManager().arange(0L, c, 1L, DataType.INT64, d.getDevice());
       d.set(new NDIndex("{}, {}", rowIdx, targets.reshape(c)), gCol.mul(atTarget.neg().add(1)).reshape(c));
       return d;
+    }
+  }
+
+  /**
+   * The head gradient at temperature τ with an optional entropy gradient {@code gH = dL/dH} [c] (see the class
+   * comment), computed without recording.
+   */
+  private static NDArray headGradient(NDArray logits, NDArray targets, NDArray g, double tau, NDArray gH) {
+    try (Autograd.GradMode off = Autograd.noGrad()) {
+      long c = targets.getShape().get(0);
+      NDArray gCol = g.reshape(c, 1); // [c, 1]
+      NDArray u = tau == 1.0 ? logits : logits.div(tau); // [c, vocab]
+      NDArray logp = u.logSoftmax(-1); // [c, vocab]
+      NDArray p = logp.exp(); // [c, vocab]
+      NDArray atTarget = p.gather(targets, 1); // [c, 1]
+      NDArray d = p.mul(gCol.neg()); // -g · p
+      NDArray rowIdx = d.getManager().arange(0L, c, 1L, DataType.INT64, d.getDevice());
+      d.set(new NDIndex("{}, {}", rowIdx, targets.reshape(c)), gCol.mul(atTarget.neg().add(1)).reshape(c));
+      if (gH != null) {
+        NDArray entropy = p.mul(logp).sum(new int[] {-1}, true).neg(); // [c, 1]
+        d.subi(p.mul(logp.add(entropy)).mul(gH.reshape(c, 1))); // dH/du = -p (log p + H)
+      }
+      return tau == 1.0 ? d : d.divi(tau);
     }
   }
 }

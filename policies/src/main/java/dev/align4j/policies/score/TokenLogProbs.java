@@ -10,7 +10,8 @@ import dev.align4j.policies.llama.LlamaModel;
 /**
  * Computes {@link BatchLogProbs} for a padded batch: one forward pass to the final hidden states, then only the
  * rows that predict a scored token go through the LM head, {@code chunkRows} rows at a time:
- * {@code logp = log_softmax(h W_lm^T)[target]}. At most one [chunkRows, vocab] logits/log-softmax pair is live in
+ * {@code logp = log_softmax(h W_lm^T / τ)[target]} (τ = 1 unless {@link ScoreOptions} says otherwise, which can also
+ * ask for the per-token entropy, {@link #score}). At most one [chunkRows, vocab] logits/log-softmax pair is live in
  * inference (a 128k vocabulary at 2k tokens fits). Under autograd, torch keeps each chunk's log-softmax output for
  * the backward pass, so training memory grows with the number of scored tokens times vocab: training steps use
  * {@link ChunkedLogProbs}, which recomputes each chunk in the backward pass instead.
@@ -52,6 +53,48 @@ public final class TokenLogProbs {
       values = parts.size() == 1 ? parts.singletonOrThrow() : NDArrays.concat(parts, 0); // [N]
     }
     return scored.scatter(ScoredRows.withUnscoredSlot(values));
+  }
+
+  /**
+   * Scores {@code batch} with the logits divided by {@code options.temperature()} and, when asked, the per-token
+   * entropy of that distribution ({@link LogitScores}); every array is attached to {@code manager}. One pass: under
+   * a collector, torch keeps each chunk's [rows, vocab] arrays for the backward pass ({@link ChunkedLogProbs} takes
+   * the same options without that cost).
+   */
+  public static TokenScores score(LlamaModel model, SequenceBatch batch, NDManager manager, ScoreOptions options) {
+    ScoredRows scored = ScoredRows.of(batch, model.config().vocabSize());
+    NDArray[] in = ScoredRows.inputs(batch, manager, model.manager().getDevice());
+    NDArray hidden = model.hiddenStates(in[0], in[1]); // [B, T, hidden]
+    boolean withEntropy = options.entropy() != ScoreOptions.Entropy.NONE;
+    NDArray values;
+    NDArray entropies = null;
+    if (scored.size() == 0) {
+      values = manager.zeros(new Shape(0)).toDevice(hidden.getDevice(), false);
+      entropies = values;
+    } else {
+      NDArray selected = scored.select(hidden); // [N, hidden]
+      NDList parts = new NDList();
+      NDList entropyParts = new NDList();
+      for (int start = 0; start < scored.size(); start += options.chunkRows()) {
+        int end = Math.min(scored.size(), start + options.chunkRows());
+        try (NDArray logits = model.logits(selected.get("{}:{}", start, end))) { // [c, vocab]
+          LogitScores.Result r = LogitScores.of(logits, scored.targets(selected, start, end), options.temperature(),
+              options.entropy());
+          parts.add(r.logProbs()); // [c]
+          r.entropy().ifPresent(entropyParts::add); // [c]
+        }
+      }
+      // not concat for one part: DJL duplicates a single array without its graph
+      values = parts.size() == 1 ? parts.singletonOrThrow() : NDArrays.concat(parts, 0); // [N]
+      if (withEntropy) {
+        entropies = entropyParts.size() == 1 ? entropyParts.singletonOrThrow() : NDArrays.concat(entropyParts, 0);
+      }
+    }
+    BatchLogProbs logProbs = scored.scatter(ScoredRows.withUnscoredSlot(values));
+    java.util.Optional<NDArray> entropy = withEntropy
+        ? java.util.Optional.of(scored.scatter(ScoredRows.withUnscoredSlot(entropies)).perToken())
+        : java.util.Optional.empty();
+    return new TokenScores(logProbs, entropy);
   }
 
   /** {@code log_softmax(h W_lm^T)[target]} [c] for rows h [c, hidden] and targets [c, 1]. */

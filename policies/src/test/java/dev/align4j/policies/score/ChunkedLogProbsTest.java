@@ -235,4 +235,125 @@ class ChunkedLogProbsTest {
       }
     }
   }
+
+  /**
+   * Loss value and gradients of an RL-shaped loss on log-probs and entropy at temperature τ: {@code Σ_b w_b·sum_b +
+   * 0.3·Σ perToken² − 0.7·Σ entropy}, through the one-pass path ({@link TokenLogProbs#score}) or the chunked one.
+   */
+  static double runScored(LlamaModel model, Map<String, NDArray> weights, Path2 path, double tau,
+      Map<String, float[]> grads) {
+    for (NDArray w : weights.values()) {
+      if (w.hasGradient()) {
+        try (NDArray g = w.getGradient()) {
+          g.muli(0f);
+        }
+      }
+    }
+    ScoreOptions options = new ScoreOptions(CHUNK, tau, ScoreOptions.Entropy.DIFFERENTIABLE);
+    double value;
+    try (NDManager scope = model.manager().newSubManager();
+        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      ChunkedLogProbs chunked = null;
+      BatchLogProbs lp;
+      NDArray entropy;
+      if (path == Path2.ONE_PASS) {
+        TokenScores s = TokenLogProbs.score(model, BATCH, scope, options);
+        lp = s.logProbs();
+        entropy = s.entropy().orElseThrow();
+      } else {
+        chunked = ChunkedLogProbs.forward(model, BATCH, scope, options);
+        lp = chunked.logProbs();
+        entropy = chunked.entropy().orElseThrow();
+      }
+      NDArray l = loss(lp, scope).sub(entropy.sum().mul(scope.create(0.7f)));
+      gc.backward(l);
+      if (chunked != null) {
+        chunked.backward();
+      }
+      value = l.getFloat();
+    }
+    for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+      try (NDArray g = e.getValue().getGradient()) {
+        grads.put(e.getKey(), g.toFloatArray());
+      }
+    }
+    return value;
+  }
+
+  @Test
+  void temperatureAndADifferentiableEntropyMatchTheOnePassPath() {
+    try (LlamaModel model = LlamaModel.load(Fixtures.tinyLlama(), LoadOptions.cpu())) {
+      Map<String, NDArray> weights = trainAll(model);
+      for (double tau : new double[] {1.0, 0.7}) {
+        Map<String, float[]> ref = new LinkedHashMap<>();
+        double refLoss = runScored(model, weights, Path2.ONE_PASS, tau, ref);
+        Map<String, float[]> chunked = new LinkedHashMap<>();
+        double chunkedLoss = runScored(model, weights, Path2.CHUNKED, tau, chunked);
+        assertEquals(refLoss, chunkedLoss, 1e-5 * Math.abs(refLoss), "loss at tau " + tau);
+        assertSameGradients(ref, chunked, "entropy bonus at tau " + tau + ", chunked vs one pass");
+      }
+      // the temperature changes the gradients (so the test above can tell a missing 1/tau)
+      Map<String, float[]> one = new LinkedHashMap<>();
+      Map<String, float[]> hot = new LinkedHashMap<>();
+      runScored(model, weights, Path2.CHUNKED, 1.0, one);
+      runScored(model, weights, Path2.CHUNKED, 0.7, hot);
+      assertFalse(java.util.Arrays.equals(one.get("lm_head.weight"), hot.get("lm_head.weight")));
+    }
+  }
+
+  @Test
+  void entropyIsThatOfTheTemperatureScaledDistribution() {
+    try (LlamaModel model = LlamaModel.load(Fixtures.tinyLlama(), LoadOptions.cpu());
+        NDManager scope = model.manager().newSubManager()) {
+      double tau = 1.7;
+      TokenScores s = TokenLogProbs.score(model, BATCH, scope,
+          new ScoreOptions(CHUNK, tau, ScoreOptions.Entropy.DETACHED));
+      // the same quantities in plain Java from the full logits of each scored position
+      int checked = 0;
+      for (int b = 0; b < BATCH.batchSize(); b++) {
+        NDArray tokens = scope.create(BATCH.tokens()[b]).toType(ai.djl.ndarray.types.DataType.INT64, false)
+            .mul(scope.create(BATCH.attentionMask()[b]).toType(ai.djl.ndarray.types.DataType.INT64, false))
+            .expandDims(0);
+        NDArray att = scope.create(BATCH.attentionMask()[b]).toType(ai.djl.ndarray.types.DataType.INT64, false)
+            .expandDims(0);
+        float[][] logits = toRows(model.logits(model.hiddenStates(tokens, att).get(0)));
+        for (int i = 0; i + 1 < BATCH.length(); i++) {
+          if (BATCH.completionMask()[b][i + 1] == 0) {
+            continue;
+          }
+          double max = Double.NEGATIVE_INFINITY;
+          for (float z : logits[i]) {
+            max = Math.max(max, z / tau);
+          }
+          double sum = 0;
+          for (float z : logits[i]) {
+            sum += Math.exp(z / tau - max);
+          }
+          double logZ = max + Math.log(sum);
+          double h = 0;
+          for (float z : logits[i]) {
+            double lp = z / tau - logZ;
+            h -= Math.exp(lp) * lp;
+          }
+          double logp = logits[i][BATCH.tokens()[b][i + 1]] / tau - logZ;
+          assertEquals(logp, s.logProbs().perToken().getFloat(b, i), 1e-4, "logp at " + b + "," + i);
+          assertEquals(h, s.entropy().orElseThrow().getFloat(b, i), 1e-4, "entropy at " + b + "," + i);
+          checked++;
+        }
+      }
+      assertTrue(checked > 10, "scored positions checked: " + checked);
+      assertEquals(0f, s.entropy().orElseThrow().getFloat(0, 0), 0f, "unscored positions are 0");
+    }
+  }
+
+  private static float[][] toRows(NDArray matrix) {
+    int rows = (int) matrix.getShape().get(0);
+    int cols = (int) matrix.getShape().get(1);
+    float[] flat = matrix.toFloatArray();
+    float[][] out = new float[rows][cols];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(flat, r * cols, out[r], 0, cols);
+    }
+    return out;
+  }
 }

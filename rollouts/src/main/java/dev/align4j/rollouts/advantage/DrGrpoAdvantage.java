@@ -21,4 +21,17 @@ public record DrGrpoAdvantage() implements AdvantageEstimator {
     Groups.checkShape(rewards, minGroupSize());
     return Groups.zeroUniformRows(rewards, rewards.sub(Groups.rowMean(rewards)));
   }
+
+  /** Registers {@code "dr_grpo"}. */
+  public static final class Type implements AdvantageType {
+    @Override
+    public String name() {
+      return "dr_grpo";
+    }
+
+    @Override
+    public Class<DrGrpoAdvantage> configType() {
+      return DrGrpoAdvantage.class;
+    }
+  }
 }

@@ -1,7 +1,7 @@
 package dev.align4j.rollouts.advantage;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
+import dev.align4j.core.Scalars;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -39,11 +39,24 @@ public record GrpoAdvantage(@JsonProperty("epsilon") double epsilon) implements 
     long g = rewards.getShape().get(1);
     NDArray centered = rewards.sub(Groups.rowMean(rewards));
     NDArray std = centered.square().sum(new int[] {1}, true).div(g - 1).sqrt();
-    return Groups.zeroUniformRows(rewards, centered.div(std.add(std.getDataType() == DataType.FLOAT64 ? (Number) epsilon : (Number) (float) epsilon)));
+    return Groups.zeroUniformRows(rewards, centered.div(std.add(Scalars.sameType(std, epsilon))));
   }
 
   @Override
   public int minGroupSize() {
     return 2;
+  }
+
+  /** Registers {@code "grpo"}. */
+  public static final class Type implements AdvantageType {
+    @Override
+    public String name() {
+      return "grpo";
+    }
+
+    @Override
+    public Class<GrpoAdvantage> configType() {
+      return GrpoAdvantage.class;
+    }
   }
 }

@@ -20,4 +20,17 @@ public record ReinforceAdvantage() implements AdvantageEstimator {
     Groups.checkShape(rewards, minGroupSize());
     return rewards.sub(rewards.mean());
   }
+
+  /** Registers {@code "reinforce"}. */
+  public static final class Type implements AdvantageType {
+    @Override
+    public String name() {
+      return "reinforce";
+    }
+
+    @Override
+    public Class<ReinforceAdvantage> configType() {
+      return ReinforceAdvantage.class;
+    }
+  }
 }

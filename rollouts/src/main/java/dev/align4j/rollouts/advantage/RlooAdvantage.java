@@ -26,4 +26,17 @@ public record RlooAdvantage() implements AdvantageEstimator {
   public int minGroupSize() {
     return 2;
   }
+
+  /** Registers {@code "rloo"}. */
+  public static final class Type implements AdvantageType {
+    @Override
+    public String name() {
+      return "rloo";
+    }
+
+    @Override
+    public Class<RlooAdvantage> configType() {
+      return RlooAdvantage.class;
+    }
+  }
 }

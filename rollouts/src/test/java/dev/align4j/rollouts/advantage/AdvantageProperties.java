@@ -165,10 +165,16 @@ class AdvantageProperties {
         new GrpoAdvantage(1e-4),
         json.readValue("{\"type\":\"grpo\",\"epsilon\":1e-4}", AdvantageEstimator.class));
     assertEquals(new RlooAdvantage(), json.readValue("{\"type\":\"rloo\"}", AdvantageEstimator.class));
-    for (AdvantageEstimator e :
-        List.of(GrpoAdvantage.standard(), new DrGrpoAdvantage(), new RlooAdvantage(), new ReinforceAdvantage())) {
+    for (AdvantageEstimator e : List.of(GrpoAdvantage.standard(), new DrGrpoAdvantage(), new RlooAdvantage(),
+        new ReinforceAdvantage(), ReinforcePlusPlusAdvantage.standard(), new GrpoBatchStdAdvantage(1e-4))) {
       assertEquals(e, json.readValue(json.writeValueAsString(e), AdvantageEstimator.class));
     }
+    assertEquals(List.of("dr_grpo", "grpo", "grpo_batch_std", "reinforce", "reinforce_pp", "rloo"),
+        AdvantageType.REGISTRY.names());
+    Exception unknown =
+        assertThrows(Exception.class, () -> json.readValue("{\"type\":\"ppo\"}", AdvantageEstimator.class));
+    assertTrue(String.valueOf(unknown.getMessage()).contains("unknown advantage estimator 'ppo'"),
+        unknown.getMessage());
     Exception e =
         assertThrows(Exception.class, () -> json.readValue("{\"type\":\"grpo\"}", AdvantageEstimator.class));
     assertTrue(String.valueOf(e.getMessage()).contains("epsilon"), e.getMessage());

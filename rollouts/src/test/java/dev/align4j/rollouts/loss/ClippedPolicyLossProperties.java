@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import net.jqwik.api.Example;
@@ -66,6 +67,20 @@ class ClippedPolicyLossProperties {
     assertEquals(-adv / ratio, gradient(1 / ratio, adv, DAPO), 1e-9 * Math.max(1, adv));
   }
 
+  @Property(tries = 30)
+  void dualClipCapsTheLossOfNegativeAdvantagesBeyondC(
+      @ForAll @DoubleRange(min = 3.01, max = 20) double ratio,
+      @ForAll @DoubleRange(min = -10, max = -0.01) double adv) {
+    PolicyLossConfig dual = new PolicyLossConfig(
+        new GlobalTokenMeanLoss(), 0.2, 0.28, 3.0, 0, KlEstimator.K3, KlPlacement.LOSS, 0);
+    // verl's dual clip: for A < 0 the loss -A·r is capped at -A·c, so beyond r = c there is no gradient
+    assertEquals(0.0, gradient(ratio, adv, dual), 0.0);
+    // without it, the unclipped side passes -r·A
+    assertEquals(-ratio * adv, gradient(ratio, adv, DAPO), 1e-9 * ratio * Math.abs(adv));
+    // below c dual clip changes nothing
+    assertEquals(gradient(2.5, adv, DAPO), gradient(2.5, adv, dual), 0.0);
+  }
+
   @Example
   void ratioIsExactlyOneOnTheFirstOnPolicyStep() {
     try (NDManager m = NDManager.newBaseManager()) {
@@ -83,10 +98,10 @@ class ClippedPolicyLossProperties {
           new ClippedPolicyLoss(PolicyLossConfig.grpo())
               .compute(new PolicyLossInput(logp, logp.duplicate(), Optional.of(logp.duplicate()), mask, adv));
       assertEquals(1.0, out.metrics().ratioMean(), 0.0);
-      assertEquals(0.0, out.metrics().clipFracHigh(), 0.0);
-      assertEquals(0.0, out.metrics().clipFracLow(), 0.0);
+      assertEquals(0.0, out.metrics().clipHigh(), 0.0);
+      assertEquals(0.0, out.metrics().clipLow(), 0.0);
       assertEquals(0.0, out.metrics().klMean(), 0.0);
-      assertEquals(0.0, out.metrics().approxKlOld(), 0.0);
+      assertEquals(0.0, out.metrics().ppoKl(), 0.0);
       // the loss is then -mean(A) under sequence-mean aggregation: -(1 - 1 + 0.5 - 2) / 4
       assertEquals(0.375, out.loss().getFloat(), 1e-7);
     }
@@ -140,9 +155,15 @@ class ClippedPolicyLossProperties {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray loss = m.create(new float[][] {{1, 1, 1, 1}, {4, 0, 0, 0}});
       NDArray mask = m.create(new float[][] {{1, 1, 1, 1}, {1, 0, 0, 0}});
-      assertEquals(8f / 5, new LossAggregation.TokenMean().aggregate(loss, mask).getFloat(), 1e-6);
-      assertEquals((1f + 4f) / 2, new LossAggregation.SequenceMean().aggregate(loss, mask).getFloat(), 1e-6);
-      assertEquals(8f / (2 * 10), new LossAggregation.ConstantLength(10).aggregate(loss, mask).getFloat(), 1e-6);
+      assertEquals(8f / 5, new GlobalTokenMeanLoss().aggregate(loss, mask).getFloat(), 1e-6);
+      assertEquals(8f / 5, new LocalTokenMeanLoss().aggregate(loss, mask).getFloat(), 1e-6);
+      assertEquals((1f + 4f) / 2, new SequenceMeanLoss().aggregate(loss, mask).getFloat(), 1e-6);
+      assertEquals(8f / (2 * 10), new ConstantLengthLoss(10).aggregate(loss, mask).getFloat(), 1e-6);
+      // only dapo weighs micro-batches by their loss tokens; TRL divides the others by the accumulation steps
+      assertEquals(5.0, new GlobalTokenMeanLoss().weight(mask), 0.0);
+      assertEquals(1.0, new SequenceMeanLoss().weight(mask), 0.0);
+      assertEquals(1.0, new LocalTokenMeanLoss().weight(mask), 0.0);
+      assertEquals(1.0, new ConstantLengthLoss(10).weight(mask), 0.0);
     }
   }
 
@@ -162,16 +183,26 @@ class ClippedPolicyLossProperties {
     ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     PolicyLossConfig c =
         json.readValue(
-            "{\"clip_low\":0.2,\"clip_high\":0.28,\"aggregation\":{\"type\":\"constant_length\",\"max_length\":64},"
-                + "\"kl_beta\":0.01,\"kl_estimator\":\"k1\"}",
+            "{\"loss_type\":{\"type\":\"dr_grpo\",\"max_completion_length\":64},\"clip_low\":0.2,"
+                + "\"clip_high\":0.28,\"clip_ratio_c\":3.0,\"kl_beta\":0.01,\"kl_estimator\":\"k2\","
+                + "\"kl_placement\":\"reward\",\"entropy_coef\":0.001}",
             PolicyLossConfig.class);
-    assertEquals(new LossAggregation.ConstantLength(64), c.aggregation());
-    assertEquals(KlEstimator.K1, c.klEstimator());
+    assertEquals(new ConstantLengthLoss(64), c.lossType());
+    assertEquals(KlEstimator.K2, c.klEstimator());
+    assertTrue(c.klInReward() && !c.klInLoss() && c.dualClip());
     assertEquals(c, json.readValue(json.writeValueAsString(c), PolicyLossConfig.class));
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> new PolicyLossConfig(1.5, 0.2, new LossAggregation.TokenMean(), 0, KlEstimator.K3));
+    for (String type : List.of("grpo", "bnpo", "dapo")) {
+      assertEquals(type, LossAggregationType.REGISTRY.nameOf(
+          json.readValue("{\"type\":\"" + type + "\"}", LossAggregation.class).getClass()).orElseThrow());
+    }
+    Exception unknown = assertThrows(Exception.class,
+        () -> json.readValue("{\"type\":\"token_mean\"}", LossAggregation.class));
+    assertTrue(unknown.getMessage().contains("unknown loss type 'token_mean'"), unknown.getMessage());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PolicyLossConfig(
+        new GlobalTokenMeanLoss(), 1.5, 0.2, 0, 0, KlEstimator.K3, KlPlacement.LOSS, 0));
     assertTrue(e.getMessage().contains("clip_low"), e.getMessage());
+    IllegalArgumentException c1 = assertThrows(IllegalArgumentException.class, () -> new PolicyLossConfig(
+        new GlobalTokenMeanLoss(), 0.2, 0.2, 1.0, 0, KlEstimator.K3, KlPlacement.LOSS, 0));
+    assertTrue(c1.getMessage().contains("clip_ratio_c"), c1.getMessage());
   }
 }

@@ -14,11 +14,12 @@ import net.jqwik.api.Property;
 
 /**
  * The NDArray loss against a plain-Java scalar implementation of the formula (the executable spec), and its
- * autograd gradient against central finite differences of that spec, for every aggregation and KL estimator.
+ * autograd gradient against central finite differences of that spec, for every loss type, KL estimator and with
+ * or without dual clip.
  */
 class PolicyLossSpecProperties {
   private static final List<LossAggregation> AGGREGATIONS = List.of(
-      new LossAggregation.TokenMean(), new LossAggregation.SequenceMean(), new LossAggregation.ConstantLength(7));
+      new GlobalTokenMeanLoss(), new SequenceMeanLoss(), new ConstantLengthLoss(7), new LocalTokenMeanLoss());
 
   /** Random problem: logp, old, ref [B, T] near each other (ratios around 1), a mask, advantages [B]. */
   private record Problem(double[][] logp, double[][] old, double[][] ref, double[][] mask, double[] adv) {
@@ -55,7 +56,15 @@ class PolicyLossSpecProperties {
         double clipped = Math.min(Math.max(ratio, 1 - c.clipLow()), 1 + c.clipHigh());
         double surrogate = -Math.min(ratio * p.adv()[i], clipped * p.adv()[i]);
         double d = p.ref()[i][j] - logp[i][j];
-        double kl = c.klEstimator() == KlEstimator.K1 ? -d : Math.exp(d) - d - 1;
+        double kl = switch (c.klEstimator()) {
+          case K1 -> -d;
+          case K2 -> d * d / 2;
+          case K3 -> Math.exp(d) - d - 1;
+          case ABS -> Math.abs(d);
+        };
+        if (c.dualClip() && p.adv()[i] < 0) {
+          surrogate = Math.min(surrogate, -p.adv()[i] * c.clipRatioC());
+        }
         perToken[i][j] = surrogate + c.klBeta() * kl;
       }
     }
@@ -73,21 +82,22 @@ class PolicyLossSpecProperties {
       count += rowCount;
       seqMeans += rowSum / Math.max(rowCount, 1);
     }
-    LossAggregation agg = c.aggregation();
-    if (agg instanceof LossAggregation.TokenMean) {
-      return total / count;
-    } else if (agg instanceof LossAggregation.SequenceMean) {
+    LossAggregation agg = c.lossType();
+    if (agg instanceof GlobalTokenMeanLoss || agg instanceof LocalTokenMeanLoss) {
+      return total / Math.max(count, 1);
+    } else if (agg instanceof SequenceMeanLoss) {
       return seqMeans / b;
     }
-    return total / (b * (double) ((LossAggregation.ConstantLength) agg).maxLength());
+    return total / (b * (double) ((ConstantLengthLoss) agg).maxCompletionLength());
   }
 
   @Property(tries = 40)
   void ndarrayLossMatchesTheSpecAndItsFiniteDifferenceGradient(@ForAll long seed) {
     Problem p = Problem.random(seed);
     Random r = new Random(seed ^ 0x5DEECE66DL);
-    PolicyLossConfig config = new PolicyLossConfig(0.2, 0.28, AGGREGATIONS.get(r.nextInt(3)),
-        r.nextBoolean() ? 0.0 : 0.1, r.nextBoolean() ? KlEstimator.K1 : KlEstimator.K3);
+    PolicyLossConfig config = new PolicyLossConfig(AGGREGATIONS.get(r.nextInt(AGGREGATIONS.size())), 0.2, 0.28,
+        r.nextBoolean() ? 0.0 : 1.5, r.nextBoolean() ? 0.0 : 0.1, KlEstimator.values()[r.nextInt(4)],
+        KlPlacement.LOSS, 0.0);
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray logp = m.create(p.logp());
       logp.setRequiresGradient(true);

@@ -1,7 +1,6 @@
-package dev.align4j.experiments.recipes;
+package dev.align4j.policies.lora;
 
 import dev.align4j.policies.llama.LlamaModel;
-import dev.align4j.policies.lora.LoraModel;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -23,13 +22,18 @@ public final class ReferenceModel implements AutoCloseable {
   }
 
   /** The base under {@code adapters}, with them off while the reference is used. */
-  static ReferenceModel adaptersOff(LoraModel adapters) {
+  public static ReferenceModel adaptersOff(LoraModel adapters) {
     return new ReferenceModel(adapters.base(), Optional.of(adapters), false);
   }
 
   /** A separately loaded copy, closed with this reference. */
-  static ReferenceModel loaded(LlamaModel copy) {
+  public static ReferenceModel loaded(LlamaModel copy) {
     return new ReferenceModel(copy, Optional.empty(), true);
+  }
+
+  /** A model used as it is (no adapters to switch off), owned by the caller: closing this reference keeps it open. */
+  public static ReferenceModel of(LlamaModel model) {
+    return new ReferenceModel(model, Optional.empty(), false);
   }
 
   /** Runs {@code body} on the reference model (under LoRA: the base with the adapters off during the call). */
@@ -37,9 +41,9 @@ public final class ReferenceModel implements AutoCloseable {
     return adapters.isPresent() ? adapters.get().withAdaptersDisabled(() -> body.apply(model)) : body.apply(model);
   }
 
-  /** Whether this reference shares the policy's weights (LoRA) instead of holding its own copy. */
+  /** Whether this reference shares the policy's weights (LoRA adapters off) instead of holding its own copy. */
   public boolean sharesPolicyWeights() {
-    return !owned;
+    return adapters.isPresent();
   }
 
   @Override
