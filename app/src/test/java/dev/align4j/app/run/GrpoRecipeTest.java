@@ -49,6 +49,29 @@ class GrpoRecipeTest {
         rows.get(2).get("clip_ratio/region_mean"), 1e-12);
   }
 
+  /**
+   * GRPO with LoRA adapters and a KL term: the reference is the same base with the adapters off (no second model).
+   * LoRA's B starts at 0, so at the first update policy = reference and the KL is exactly 0; once the adapters have
+   * moved the KL is positive. A reference that kept the adapters on would give 0 at every update.
+   */
+  @Test
+  @Timeout(300)
+  void loraGrpoMeasuresTheKlAgainstTheBaseWithAdaptersOff() throws Exception {
+    Path config = ConfigVariant.write("grpo-tiny.json", dir, "lora.json", Map.of(
+        "model", TinyModels.arithSft().toString(), "steps", 3,
+        "lora", Map.of("r", 4, "alpha", 16, "dropout", 0.0, "target_modules", List.of("q_proj", "v_proj", "up_proj")),
+        "training.learning_rate", 5e-3));
+    Path out = dir.resolve("lora");
+    Cli r = Cli.run("run", config.toString(), "--out", out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(Files.isRegularFile(out.resolve("final/adapter_model.safetensors")), "final/ is the adapter folder");
+    List<Map<String, Double>> rows = MetricsLog.read(out.resolve("metrics.jsonl"));
+    assertEquals(3, rows.size());
+    assertEquals(0.0, rows.get(0).get("kl"), 0.0, "adapters start at B = 0: policy = reference");
+    assertTrue(rows.get(0).get("grad_norm") > 0, "the adapters get gradients: " + rows.get(0));
+    assertTrue(rows.get(2).get("kl") > 0, "the trained adapters move the policy away from the base: " + rows);
+  }
+
   @Test
   @Timeout(300)
   void theDapoPresetRunsWithDynamicSamplingAndItsMetrics() throws Exception {
