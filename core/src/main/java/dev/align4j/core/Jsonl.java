@@ -28,7 +28,10 @@ import java.util.List;
  *   <li>lines end at {@code \n}, {@code \r\n} or a lone {@code \r} (as {@link java.io.BufferedReader} and Hadoop's
  *       line reader split them);
  *   <li>JSON is strict ({@link StrictJson}: duplicate keys, {@code NaN}/{@code Infinity} and trailing content are
- *       errors) and every line must be an object.
+ *       errors) and every line must be an object;
+ *   <li>a line may hold at most {@link #maxLineBytes()} bytes (64 MiB unless the system property
+ *       {@code align4j.jsonl.maxLineBytes} says otherwise), so that no single line can exhaust the memory of the
+ *       process reading it; Jackson's own limits bound nesting depth and string lengths within a line.
  * </ul>
  */
 public final class Jsonl {
@@ -38,7 +41,27 @@ public final class Jsonl {
   /** The byte order mark as a decoded character. */
   private static final char BOM = '\uFEFF';
 
+  /** The default longest line, in bytes. */
+  public static final long DEFAULT_MAX_LINE_BYTES = 64L << 20;
+
   private Jsonl() {}
+
+  /** The longest line accepted, in bytes: {@code -Dalign4j.jsonl.maxLineBytes=N}, else 64 MiB. */
+  public static long maxLineBytes() {
+    String v = System.getProperty("align4j.jsonl.maxLineBytes");
+    if (v == null) {
+      return DEFAULT_MAX_LINE_BYTES;
+    }
+    try {
+      long n = Long.parseLong(v.strip());
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the message below
+    }
+    throw new IllegalStateException("align4j.jsonl.maxLineBytes must be a positive number of bytes, got " + v);
+  }
 
   /** Reads every non-blank line of {@code file}; bad bytes, malformed JSON or a non-object line is a {@link BadInputException}. */
   public static List<JsonLine> read(Path file) {
@@ -46,6 +69,7 @@ public final class Jsonl {
       throw new BadInputException(file, 0, null, Files.isDirectory(file) ? "is a directory, not a file" : "no such file");
     }
     List<JsonLine> out = new ArrayList<>();
+    long max = maxLineBytes();
     try (InputStream in = Files.newInputStream(file)) {
       ByteArrayOutputStream line = new ByteArrayOutputStream(256);
       byte[] buf = new byte[1 << 16];
@@ -67,6 +91,10 @@ public final class Jsonl {
           }
         }
         line.write(buf, start, got - start);
+        if (line.size() > max) {
+          throw new BadInputException(file, n + 1, null, "line longer than " + max + " bytes (the limit of one "
+              + "JSONL line; -Dalign4j.jsonl.maxLineBytes=N raises it)");
+        }
       }
       if (line.size() > 0) {
         add(out, file, ++n, line);
@@ -78,6 +106,11 @@ public final class Jsonl {
   }
 
   private static void add(List<JsonLine> out, Path file, int n, ByteArrayOutputStream bytes) {
+    long max = maxLineBytes();
+    if (bytes.size() > max) {
+      throw new BadInputException(file, n, null, "line longer than " + max + " bytes (the limit of one JSONL line; "
+          + "-Dalign4j.jsonl.maxLineBytes=N raises it)");
+    }
     JsonLine parsed = parseLine(file, n, decode(file, n, bytes.toByteArray(), bytes.size()));
     bytes.reset();
     if (parsed != null) {

@@ -28,6 +28,25 @@ class JsonlTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
+  /** No single line may exhaust memory: one longer than the limit is refused, naming its line, before parsing. */
+  @Test
+  void aLineLongerThanTheLimitIsRefusedNamingItsLine() throws Exception {
+    String big = "{\"id\": 2, \"response\": \"" + "x".repeat(300_000) + "\"}";
+    Path f = file(utf8("{\"id\": 1}\n" + big + "\n{\"id\": 3}\n"));
+    assertEquals(3, Jsonl.read(f).size(), "under the default limit");
+    System.setProperty("align4j.jsonl.maxLineBytes", "100000");
+    try {
+      BadInputException e = assertThrows(BadInputException.class, () -> Jsonl.read(f));
+      assertEquals(2, e.line(), e.getMessage());
+      assertTrue(e.getMessage().contains("line longer than 100000 bytes"), e.getMessage());
+      // a line just under the limit is fine, wherever the reader's buffer boundaries fall
+      Path ok = file(utf8("{\"id\": 1, \"r\": \"" + "y".repeat(99_900) + "\"}\n"));
+      assertEquals(1, Jsonl.read(ok).size());
+    } finally {
+      System.clearProperty("align4j.jsonl.maxLineBytes");
+    }
+  }
+
   @Test
   void byteOrderMarkIsSkippedAndLinesKeepTheirNumbers() throws Exception {
     Path f = file(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, utf8("{\"id\": 1}\n\n{\"id\": 2}\n"));

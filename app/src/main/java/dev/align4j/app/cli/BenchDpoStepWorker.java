@@ -72,6 +72,7 @@ public final class BenchDpoStepWorker {
          Tuning tuning = Tuning.attach(model, lora, Optional.empty(), 1L, "", Optional.empty());
          NDManager root = tuning.parameters().values().iterator().next().getManager().newSubManager();
          AdamW adamw = new AdamW(AdamWConfig.DEFAULT, root)) {
+      model.setGradientCheckpointing(a.path("gradient_checkpointing").asBoolean(false));
       Map<String, NDArray> trainable = tuning.parameters();
       SplittableRandom rng = new SplittableRandom(7);
       SequenceBatch pair = SequenceBatch.rightPadded(

@@ -315,9 +315,26 @@ public final class LlamaModel implements AutoCloseable {
     Inputs in = prepare(tokens, attentionMask, cache);
     NDArray x = in.embedded();
     for (DecoderLayer layer : layers) {
-      x = layer.forward(x, in.cos(), in.sin(), in.bias(), cache);
+      x = scoped(layer, x, in, cache);
     }
     return finalNorm.forward(x);
+  }
+
+  /**
+   * One decoder layer whose temporaries (projections, attention scores and probabilities, MLP activations) live in
+   * a scope of their own, closed when the layer is done: only its output [B, T, hidden] joins the manager of
+   * {@code x}. Closing a temporary drops align4j's handle only; what autograd saved for the backward pass stays
+   * alive in torch's graph, so memory follows PyTorch's (saved tensors only) instead of keeping every
+   * intermediate of every layer until the step ends.
+   */
+  private static NDArray scoped(DecoderLayer layer, NDArray x, Inputs in, Optional<KvCache> cache) {
+    NDManager outer = x.getManager();
+    try (NDManager layerScope = outer.newSubManager()) {
+      x.tempAttach(layerScope);
+      NDArray out = layer.forward(x, in.cos(), in.sin(), in.bias(), cache);
+      out.attach(outer);
+      return out;
+    }
   }
 
   /**
@@ -342,7 +359,7 @@ public final class LlamaModel implements AutoCloseable {
       NDArray x = in.embedded();
       for (int i = 0; i < layers.size(); i++) {
         TorchRandom.seed(seeds[i]);
-        x = layers.get(i).forward(x, in.cos(), in.sin(), in.bias(), Optional.empty());
+        x = scoped(layers.get(i), x, in, Optional.empty());
       }
       TorchRandom.seed(seeds[layers.size()]);
       NDArray hidden = finalNorm.forward(x);
