@@ -12,17 +12,20 @@ import ai.djl.ndarray.NDArray;
  * Java array is closed the buffer is garbage: when a GC and its cleaner run between forward and backward, the
  * backward reads freed (and possibly reused) memory. Gradients then depend on GC timing; the loss does not.
  *
- * <p>Here the number becomes the very same 0-d array ({@code NDManager.create(Number)}, so the arithmetic and
- * dtype promotion are unchanged), attached to the operand's manager: it lives until that manager (the step's
- * scope) is closed, after the backward pass. {@code add}/{@code sub} by a number need no such care (torch
- * saves nothing of the other operand for them).
+ * <p>Here the number becomes the same 0-d array ({@code NDManager.create(Number)}, so the arithmetic and dtype
+ * promotion are unchanged), copied at once into memory torch owns: what autograd saves then stays valid however
+ * early the Java handle is closed. The handle is attached to the operand's manager; that manager may be a scope
+ * closed long before the backward pass (the model frees each layer's temporaries with the layer).
+ * {@code add}/{@code sub} by a number need no such care (torch saves nothing of the other operand for them).
  */
 public final class Scalars {
   private Scalars() {}
 
-  /** {@code c} as a 0-d array owned by {@code like}'s manager (on its device). */
+  /** {@code c} as a 0-d array in torch-owned memory, attached to {@code like}'s manager (on its device). */
   public static NDArray of(NDArray like, Number c) {
-    return like.getManager().create(c).toDevice(like.getDevice(), false);
+    try (NDArray overJavaBuffer = like.getManager().create(c)) {
+      return overJavaBuffer.duplicate().toDevice(like.getDevice(), false); // duplicate: torch clone, own storage
+    }
   }
 
   /**
