@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,13 @@ import picocli.CommandLine.Option;
 public final class BenchDpoStepCommand implements Callable<Integer> {
   private static final String INSTALL_HINT = "apt-get install -y python3-torch libopenblas0-pthread";
   static final List<String> PEER_ENV_REMOVED = List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE");
+
+  /**
+   * glibc's malloc setting both sides run with, as the {@code ./align4j} launcher sets it: tensors above 128 KiB are
+   * mmapped and go back to the OS when freed, instead of staying in the heap after the dynamic threshold has grown
+   * (which adds hundreds of MB to a step's peak RSS on either side).
+   */
+  static final Map<String, String> ALLOCATOR_ENV = Map.of("MALLOC_MMAP_THRESHOLD_", "131072");
 
   @Option(names = "--vocab", split = ",", defaultValue = "128256",
       description = "vocabulary sizes, one set of rows each (default 128256; e.g. 128256,32000)")
@@ -118,7 +126,8 @@ public final class BenchDpoStepCommand implements Callable<Integer> {
       }
     }
     System.out.println("peer: " + python + " (PyTorch eager, TRL-style), environment without "
-        + String.join(" and ", PEER_ENV_REMOVED) + "; each side in a fresh process, " + n + " threads");
+        + String.join(" and ", PEER_ENV_REMOVED) + "; each side in a fresh process, " + n + " threads, "
+        + ALLOCATOR_ENV.entrySet().iterator().next() + " on both sides");
     if (out.isPresent()) {
       try (AtomicOutput o = AtomicOutput.create(out.get())) {
         o.write(Jsonl.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(rows) + "\n");
@@ -139,7 +148,9 @@ public final class BenchDpoStepCommand implements Callable<Integer> {
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error", "-cp", System.getProperty("java.class.path"),
         BenchDpoStepWorker.class.getName(), args.toString()));
-    return run(new ProcessBuilder(cmd), "align4j worker").orElseThrow(
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().putAll(ALLOCATOR_ENV);
+    return run(pb, "align4j worker").orElseThrow(
         () -> new IllegalStateException("bench dpo-step: the align4j worker failed (see its output above)"));
   }
 
@@ -156,6 +167,7 @@ public final class BenchDpoStepCommand implements Callable<Integer> {
       }
       ProcessBuilder pb = new ProcessBuilder(python, script.toString(), args.toString());
       PEER_ENV_REMOVED.forEach(pb.environment()::remove);
+      pb.environment().putAll(ALLOCATOR_ENV);
       pb.environment().put("OMP_NUM_THREADS", args.get("threads").asText());
       Optional<JsonNode> r = run(pb, "peer");
       if (r.isEmpty()) {

@@ -37,7 +37,8 @@ import picocli.CommandLine.Option;
  * {@code ./align4j bench policy}: a DPO-shaped forward+backward (log-probs of the completion half of every
  * sequence, summed, backward through all weights) and a greedy KV-cache generation on a random Llama, fp32 CPU,
  * timed against the same model and steps in PyTorch eager (the shipped {@code policy_peer.py}, run with Debian's
- * {@code python3-torch}) in the same run with the same thread count. Reports medians after warm-up as tokens/s
+ * {@code python3-torch}, with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from its environment, as in
+ * {@code bench dpo-step}) in the same run with the same thread count. Reports medians after warm-up as tokens/s
  * (forward+backward: batch·seq tokens; generation: batch·new tokens) and ratio = align4j / peer.
  */
 @Command(name = "policy", mixinStandardHelpOptions = true,
@@ -113,6 +114,8 @@ public final class BenchPolicyCommand implements Callable<Integer> {
           r.get("peer_tokens_per_s").isNull() ? "n/a" : String.format("%.1f", r.get("peer_tokens_per_s").asDouble()),
           r.get("ratio").isNull() ? "n/a" : String.format("%.2f", r.get("ratio").asDouble()));
     }
+    System.out.println("peer: " + python + " (PyTorch eager), environment without "
+        + String.join(" and ", BenchDpoStepCommand.PEER_ENV_REMOVED) + ", " + n + " threads both sides");
     if (out.isPresent()) {
       try (AtomicOutput o = AtomicOutput.create(out.get())) {
         o.write(Jsonl.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(rows) + "\n");
@@ -176,6 +179,7 @@ public final class BenchPolicyCommand implements Callable<Integer> {
           .put("gen_prompt", genPrompt).put("gen_tokens", genTokens).put("warmup", warmup).put("iters", iters)
           .put("threads", n);
       ProcessBuilder pb = new ProcessBuilder(python, script.toString(), args.toString());
+      BenchDpoStepCommand.PEER_ENV_REMOVED.forEach(pb.environment()::remove); // they pin OpenBLAS to older kernels
       pb.environment().put("OMP_NUM_THREADS", Integer.toString(n));
       pb.redirectError(ProcessBuilder.Redirect.INHERIT);
       Process p = pb.start();

@@ -110,14 +110,27 @@ public final class AdamW implements AutoCloseable {
         NDArray grad = p.getGradient();
         scope.attachAll(grad); // a handle onto p.grad; closing it keeps the gradient tensor
         scope.tempAttachAll(m, v); // temporaries derived from m and v die with the scope
+        // the same arithmetic as m = b1·m + (1−b1)·g, v = b2·v + (1−b2)·g², p −= lr/bias1 · m / (√v/√bias2 + ε),
+        // with each temporary closed as soon as it is used: at most two parameter-sized temporaries are alive
+        // (as torch.optim's in-place update), not five (1 GB at a 128k-vocabulary embedding)
         NDArray g = gradScale == 1.0 ? grad : grad.mul(gradScale);
-        m.muli(b1).addi(g.mul(1 - b1));
-        v.muli(b2).addi(g.square().muli(1 - b2));
+        NDArray t1 = g.mul(1 - b1);
+        m.muli(b1).addi(t1);
+        t1.close();
+        NDArray t2 = g.square();
+        if (g != grad) {
+          g.close();
+        }
+        v.muli(b2).addi(t2.muli(1 - b2));
+        t2.close();
         if (config.weightDecay() > 0) {
           p.muli(1 - lr * config.weightDecay());
         }
         NDArray denom = v.sqrt().divi(sqrtBias2).addi(config.epsilon());
-        p.subi(m.div(denom).muli(lr / bias1));
+        NDArray update = m.div(denom);
+        denom.close();
+        p.subi(update.muli(lr / bias1));
+        update.close();
         grad.subi(grad);
       }
     }

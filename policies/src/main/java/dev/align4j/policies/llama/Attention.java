@@ -61,7 +61,8 @@ final class Attention {
     if (type != DataType.FLOAT32) {
       scores = scores.toType(DataType.FLOAT32, false);
     }
-    NDArray probs = scores.add(bias).softmax(-1);
+    // in place: scores is the matmul's output, which autograd does not save; one [B, H, T, S] array less at a time
+    NDArray probs = scores.addi(bias).softmax(-1);
     if (type != DataType.FLOAT32) {
       probs = probs.toType(type, false);
     }

@@ -67,7 +67,7 @@ public final class ChunkedLogProbs implements DeferredBackward {
       NDArray selected, NDArray rows, NDArray slotValues, java.util.Optional<NDArray> entropySlots) {
     this.model = model;
     this.scored = scored;
-    this.chunkRows = options.chunkRows();
+    this.chunkRows = TokenLogProbs.chunkRows(options.chunkRows(), model.config().vocabSize());
     this.temperature = options.temperature();
     this.entropyGradient = options.entropy() == ScoreOptions.Entropy.DIFFERENTIABLE;
     this.pass = pass;
@@ -98,7 +98,7 @@ public final class ChunkedLogProbs implements DeferredBackward {
    */
   public static ChunkedLogProbs forward(LlamaModel model, SequenceBatch batch, NDManager scope,
       ScoreOptions options) {
-    int chunkRows = options.chunkRows();
+    int chunkRows = TokenLogProbs.chunkRows(options.chunkRows(), model.config().vocabSize());
     boolean plain = options.temperature() == 1.0 && options.entropy() == ScoreOptions.Entropy.NONE;
     ScoredRows scored = ScoredRows.of(batch, model.config().vocabSize());
     NDArray[] in = ScoredRows.inputs(batch, scope, model.manager().getDevice());

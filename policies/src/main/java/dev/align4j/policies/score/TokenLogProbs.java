@@ -20,8 +20,20 @@ import dev.align4j.policies.llama.LlamaModel;
  * gradients reach the model through exactly the scored positions.
  */
 public final class TokenLogProbs {
-  /** Default rows per LM-head chunk. */
+  /** Default rows per LM-head chunk (at most: see {@link #chunkRows}). */
   public static final int DEFAULT_CHUNK_ROWS = 512;
+
+  /** Elements of one [rows, vocab] chunk array at most: 16 Mi floats, 64 MiB in fp32. */
+  public static final long CHUNK_ELEMENTS = 16L << 20;
+
+  /**
+   * The rows a chunk really takes: {@code requested}, but no more than {@link #CHUNK_ELEMENTS} / vocab (at least 16),
+   * so that a chunk's arrays stay the same size whatever the vocabulary: 512 rows at 32k, 130 at Llama 3's 128256.
+   */
+  public static int chunkRows(int requested, int vocab) {
+    requireChunkRows(requested);
+    return (int) Math.max(1, Math.min(requested, Math.max(16, CHUNK_ELEMENTS / Math.max(1, vocab))));
+  }
 
   private TokenLogProbs() {}
 
@@ -34,8 +46,8 @@ public final class TokenLogProbs {
    * Scores {@code batch}; every array (results and temporaries) is attached to {@code manager}, which the caller
    * closes after the step.
    */
-  public static BatchLogProbs compute(LlamaModel model, SequenceBatch batch, NDManager manager, int chunkRows) {
-    requireChunkRows(chunkRows);
+  public static BatchLogProbs compute(LlamaModel model, SequenceBatch batch, NDManager manager, int requestedRows) {
+    int chunkRows = chunkRows(requestedRows, model.config().vocabSize());
     ScoredRows scored = ScoredRows.of(batch, model.config().vocabSize());
     NDArray[] in = ScoredRows.inputs(batch, manager, model.manager().getDevice());
     NDArray hidden = model.hiddenStates(in[0], in[1]); // [B, T, hidden]
@@ -75,8 +87,9 @@ public final class TokenLogProbs {
       NDArray selected = scored.select(hidden); // [N, hidden]
       NDList parts = new NDList();
       NDList entropyParts = new NDList();
-      for (int start = 0; start < scored.size(); start += options.chunkRows()) {
-        int end = Math.min(scored.size(), start + options.chunkRows());
+      int rows = chunkRows(options.chunkRows(), model.config().vocabSize());
+      for (int start = 0; start < scored.size(); start += rows) {
+        int end = Math.min(scored.size(), start + rows);
         try (NDArray logits = model.logits(selected.get("{}:{}", start, end))) { // [c, vocab]
           LogitScores.Result r = LogitScores.of(logits, scored.targets(selected, start, end), options.temperature(),
               options.entropy());

@@ -19,6 +19,7 @@ final class UidPool {
 
   private final int base;
   private final BitSet used = new BitSet();
+  private int next;
 
   UidPool() {
     int blocks = (Integer.MAX_VALUE - FIRST) / BLOCK - 1;
@@ -31,12 +32,21 @@ final class UidPool {
     return uid >= FIRST && BASES.contains(FIRST + (uid - FIRST) / BLOCK * BLOCK);
   }
 
+  /**
+   * A free uid, taken round-robin: a released uid is handed out again only after every other slot of the block,
+   * so that the killed processes of a finished run, which may linger as zombies until the host's init reaps them
+   * (they count toward RLIMIT_NPROC of their uid), never limit the next run's processes.
+   */
   synchronized int acquire() {
-    int slot = used.nextClearBit(0);
+    int slot = used.nextClearBit(next);
+    if (slot >= BLOCK) {
+      slot = used.nextClearBit(0);
+    }
     if (slot >= BLOCK) {
       throw new IllegalStateException("more than " + BLOCK + " concurrent sandbox runs");
     }
     used.set(slot);
+    next = (slot + 1) % BLOCK;
     return base + slot;
   }
 

@@ -273,10 +273,16 @@ class SandboxAttackTest {
 
   private static boolean runsAsSandboxUid(ProcessHandle p) {
     try {
+      boolean zombie = false;
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"))) {
+        if (line.startsWith("State:")) {
+          // a zombie has exited and holds no memory or files, only a pid until its (new) parent reaps it; how
+          // fast that happens is up to the host's init, not the sandbox
+          zombie = line.contains("Z");
+        }
         if (line.startsWith("Uid:")) {
           // this JVM's pools only: another build's sandboxes on the same host are not ours to count
-          return UidPool.ofThisJvm(Integer.parseInt(line.split("\\s+")[1]));
+          return !zombie && UidPool.ofThisJvm(Integer.parseInt(line.split("\\s+")[1]));
         }
       }
     } catch (IOException | RuntimeException gone) {
@@ -284,4 +290,5 @@ class SandboxAttackTest {
     }
     return false;
   }
+
 }

@@ -403,6 +403,8 @@ class SandboxIsolationTest {
   @Timeout(60)
   void nothingIsLeftOnTheHost(SandboxModes mode) throws Exception {
     mode.sandbox(LIMITS);
+    // earlier runs' cleanups run in the background: let them finish so that only this run's leftovers count
+    assertTrue(Sandbox.awaitCleanups(20_000), "earlier cleanups did not finish");
     Set<String> tmpBefore = tempDirs();
     String code = """
         import ctypes, os, time
