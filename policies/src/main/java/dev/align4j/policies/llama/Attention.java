@@ -41,9 +41,10 @@ final class Attention {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
     int groups = heads / kvHeads;
-    NDArray qs = Rotary.apply(q.forward(x).reshape(b, t, heads, headDim).transpose(0, 2, 1, 3), cos, sin);
-    NDArray ks = Rotary.apply(k.forward(x).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3), cos, sin);
-    NDArray vs = v.forward(x).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3);
+    NDArray[] qkv = project(x, cos, sin);
+    NDArray qs = qkv[0];
+    NDArray ks = qkv[1];
+    NDArray vs = qkv[2];
     if (cache.isPresent()) {
       NDArray[] kv = cache.get().append(layer, ks, vs);
       ks = kv[0];
@@ -67,7 +68,26 @@ final class Attention {
       probs = probs.toType(type, false);
     }
     NDArray ctx = probs.reshape(b, kvHeads, (long) groups * t, s).matMul(vs);
-    ctx = ctx.reshape(b, heads, t, headDim).transpose(0, 2, 1, 3).reshape(new Shape(b, t, (long) heads * headDim));
-    return o.forward(ctx);
+    return output(ctx.reshape(b, heads, t, headDim));
+  }
+
+  /**
+   * The rotated queries [B, H, T, d], rotated keys [B, KV, T, d] and values [B, KV, T, d] of normed {@code x}
+   * [B, T, hidden].
+   */
+  NDArray[] project(NDArray x, NDArray cos, NDArray sin) {
+    long b = x.getShape().get(0);
+    long t = x.getShape().get(1);
+    NDArray qs = Rotary.apply(q.forward(x).reshape(b, t, heads, headDim).transpose(0, 2, 1, 3), cos, sin);
+    NDArray ks = Rotary.apply(k.forward(x).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3), cos, sin);
+    NDArray vs = v.forward(x).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3);
+    return new NDArray[] {qs, ks, vs};
+  }
+
+  /** The output projection of the attention context [B, H, T, d]: [B, T, hidden]. */
+  NDArray output(NDArray ctx) {
+    long b = ctx.getShape().get(0);
+    long t = ctx.getShape().get(2);
+    return o.forward(ctx.transpose(0, 2, 1, 3).reshape(new Shape(b, t, (long) heads * headDim)));
   }
 }

@@ -34,6 +34,33 @@ public final class Autograd {
     JniUtils.backward((PtNDArray) output, (PtNDArray) g, false, false);
   }
 
+  /**
+   * {@code torch.autograd.backward(outputs, gradients)}: the gradients of several outputs pushed back, each with
+   * its own gradient. Runs one backward pass per output, keeping the graph for all but the last (a graph the
+   * outputs share, such as a norm before three projections, is traversed once per output but freed only by the
+   * last pass); torch accumulates into {@code .grad} across the passes. Unlike a backward pass from the scalar
+   * {@code Σ_i sum(outputs[i] ∘ gradients[i])}, this allocates no output-sized temporaries.
+   */
+  public static void backward(NDArray[] outputs, NDArray[] gradients) {
+    if (outputs.length != gradients.length || outputs.length == 0) {
+      throw new IllegalArgumentException(outputs.length + " outputs but " + gradients.length + " gradients");
+    }
+    for (int i = 0; i < outputs.length; i++) {
+      if (!outputs[i].getShape().equals(gradients[i].getShape())) {
+        throw new IllegalArgumentException("gradient shape " + gradients[i].getShape()
+            + " does not match output shape " + outputs[i].getShape());
+      }
+    }
+    for (int i = 0; i < outputs.length; i++) {
+      NDArray g = gradients[i].getDataType() == outputs[i].getDataType() ? gradients[i]
+          : gradients[i].toType(outputs[i].getDataType(), false);
+      JniUtils.backward((PtNDArray) outputs[i], (PtNDArray) g, i < outputs.length - 1, false);
+      if (g != gradients[i]) {
+        g.close();
+      }
+    }
+  }
+
   /** Whether graphs are being recorded now (inside a {@code GradientCollector} or {@link #enableGrad()}). */
   public static boolean isRecording() {
     return JniUtils.isGradMode();

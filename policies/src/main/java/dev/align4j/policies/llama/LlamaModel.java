@@ -52,6 +52,7 @@ public final class LlamaModel implements AutoCloseable {
   private final Linear lmHead;
   private final Rotary rotary;
   private boolean gradientCheckpointing;
+  private TrainingAttention trainingAttention = TrainingAttention.BLOCKWISE;
 
   private LlamaModel(LlamaConfig config, NDManager manager, DataType computeType, Map<String, NDArray> params) {
     this.config = config;
@@ -314,6 +315,18 @@ public final class LlamaModel implements AutoCloseable {
   private NDArray run(NDArray tokens, NDArray attentionMask, Optional<KvCache> cache) {
     Inputs in = prepare(tokens, attentionMask, cache);
     NDArray x = in.embedded();
+    if (cache.isEmpty() && trainingAttention.blockwise()
+        && (!Autograd.isRecording() || !bodyRequiresGradient())) {
+      // scoring without a graph (reference and old log-probs, evaluation): the kernels of the training forward
+      // pass, so a policy scored here and in trainingForward gives the same numbers; decided by whether a graph
+      // is needed, not by the thread's grad mode alone (a Spark executor thread may have it on)
+      try (Autograd.GradMode off = Autograd.noGrad()) {
+        for (DecoderLayer layer : layers) {
+          x = scopedBlockwise(layer, x, in, trainingAttention, x.getManager());
+        }
+      }
+      return finalNorm.forward(x);
+    }
     for (DecoderLayer layer : layers) {
       x = scoped(layer, x, in, cache);
     }
@@ -355,6 +368,114 @@ public final class LlamaModel implements AutoCloseable {
     boolean recording = Autograd.isRecording();
     boolean bodyTrains = recording && bodyRequiresGradient();
     long[] seeds = TorchRandom.draw(m, layers.size() + 1);
+    if (!trainingAttention.blockwise()) {
+      return eagerTrainingForward(in, m, bodyTrains, seeds);
+    }
+    TrainingAttention blocks = trainingAttention;
+    if (!bodyTrains) {
+      // nothing before the head trains: values only, layer by layer
+      NDArray x = in.embedded();
+      try (Autograd.GradMode off = Autograd.noGrad()) {
+        for (int i = 0; i < layers.size(); i++) {
+          TorchRandom.seed(seeds[i]);
+          x = scopedBlockwise(layers.get(i), x, in, blocks, m);
+        }
+      }
+      TorchRandom.seed(seeds[layers.size()]);
+      return new ForwardPass(finalNorm.forward(x), (output, gradient) -> { });
+    }
+    boolean embeddingTrains = embedding.hasGradient();
+    NDArray[] inputs = new NDArray[layers.size() + 1]; // layer i's input [B, T, hidden] as a leaf
+    inputs[0] = in.embedded().stopGradient();
+    if (!gradientCheckpointing) {
+      // each layer is a segment of its own: input leaf -> recorded graph (attention outside) -> output
+      DecoderLayer.Segment[] segments = new DecoderLayer.Segment[layers.size()];
+      NDManager[] kept = new NDManager[layers.size()];
+      for (int i = 0; i < layers.size(); i++) {
+        inputs[i].setRequiresGradient(true);
+        kept[i] = m.newSubManager();
+        try (NDManager layerScope = m.newSubManager()) {
+          inputs[i].tempAttach(layerScope);
+          TorchRandom.seed(seeds[i]);
+          segments[i] = layers.get(i).segment(inputs[i], in.cos(), in.sin(), in.bias(), blocks, kept[i]);
+        }
+        NDArray next = segments[i].output().stopGradient();
+        next.attach(m);
+        inputs[i + 1] = next;
+      }
+      TorchRandom.seed(seeds[layers.size()]);
+      NDArray top = inputs[layers.size()];
+      top.setRequiresGradient(true);
+      NDArray hidden = finalNorm.forward(top);
+      return new ForwardPass(hidden, (output, gradient) -> {
+        Autograd.backward(output, gradient);
+        NDArray g = top.getGradient();
+        g.attach(m);
+        for (int i = layers.size() - 1; i >= 0; i--) {
+          NDArray below = segments[i].backward(g);
+          g.close();
+          g = below;
+          kept[i].close();
+          inputs[i + 1].close();
+        }
+        if (embeddingTrains) {
+          Autograd.backward(in.embedded(), g);
+        }
+        inputs[0].close();
+        g.close();
+      });
+    }
+    try (Autograd.GradMode off = Autograd.noGrad()) {
+      for (int i = 0; i < layers.size(); i++) {
+        TorchRandom.seed(seeds[i]);
+        inputs[i + 1] = scopedBlockwise(layers.get(i), inputs[i], in, blocks, m);
+      }
+    }
+    TorchRandom.seed(seeds[layers.size()]);
+    NDArray top = inputs[layers.size()];
+    top.setRequiresGradient(true);
+    NDArray hidden = finalNorm.forward(top);
+    return new ForwardPass(hidden, (output, gradient) -> {
+      Autograd.backward(output, gradient);
+      NDArray g = top.getGradient();
+      g.attach(m);
+      for (int i = layers.size() - 1; i >= 0; i--) {
+        try (NDManager layerScope = m.newSubManager()) {
+          NDArray x = inputs[i];
+          x.tempAttach(layerScope);
+          x.setRequiresGradient(true);
+          TorchRandom.seed(seeds[i]);
+          DecoderLayer.Segment segment =
+              layers.get(i).segment(x, in.cos(), in.sin(), in.bias(), blocks, layerScope);
+          NDArray below = segment.backward(g);
+          g.close();
+          g = below;
+        }
+        inputs[i + 1].close();
+      }
+      // as the eager checkpointed path: leave the generator as the plain path leaves it
+      TorchRandom.seed(seeds[layers.size()]);
+      if (embeddingTrains) {
+        Autograd.backward(in.embedded(), g);
+      }
+      inputs[0].close();
+      g.close();
+    });
+  }
+
+  /** One decoder layer's values with blockwise attention, temporaries in a scope of their own; output in {@code m}. */
+  private static NDArray scopedBlockwise(DecoderLayer layer, NDArray x, Inputs in, TrainingAttention blocks,
+      NDManager m) {
+    try (NDManager layerScope = m.newSubManager()) {
+      x.tempAttach(layerScope);
+      NDArray out = layer.forwardBlockwise(x, in.cos(), in.sin(), in.bias(), blocks);
+      out.attach(m);
+      return out;
+    }
+  }
+
+  /** {@link #trainingForward} with HF's eager attention ({@link TrainingAttention#EAGER}). */
+  private ForwardPass eagerTrainingForward(Inputs in, NDManager m, boolean bodyTrains, long[] seeds) {
     if (!gradientCheckpointing || !bodyTrains) {
       NDArray x = in.embedded();
       for (int i = 0; i < layers.size(); i++) {
@@ -411,6 +532,18 @@ public final class LlamaModel implements AutoCloseable {
       inputs[0].close();
       g.close();
     });
+  }
+
+  /**
+   * Chooses how {@link #trainingForward} computes attention ({@link TrainingAttention#BLOCKWISE} initially).
+   */
+  public void setTrainingAttention(TrainingAttention attention) {
+    trainingAttention = java.util.Objects.requireNonNull(attention, "attention");
+  }
+
+  /** How {@link #trainingForward} computes attention. */
+  public TrainingAttention trainingAttention() {
+    return trainingAttention;
   }
 
   /**

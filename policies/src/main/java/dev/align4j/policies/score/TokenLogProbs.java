@@ -23,12 +23,12 @@ public final class TokenLogProbs {
   /** Default rows per LM-head chunk (at most: see {@link #chunkRows}). */
   public static final int DEFAULT_CHUNK_ROWS = 512;
 
-  /** Elements of one [rows, vocab] chunk array at most: 16 Mi floats, 64 MiB in fp32. */
-  public static final long CHUNK_ELEMENTS = 16L << 20;
+  /** Elements of one [rows, vocab] chunk array at most: 8 Mi floats, 32 MiB in fp32. */
+  public static final long CHUNK_ELEMENTS = 8L << 20;
 
   /**
    * The rows a chunk really takes: {@code requested}, but no more than {@link #CHUNK_ELEMENTS} / vocab (at least 16),
-   * so that a chunk's arrays stay the same size whatever the vocabulary: 512 rows at 32k, 130 at Llama 3's 128256.
+   * so that a chunk's arrays stay the same size whatever the vocabulary: 256 rows at 32k, 65 at Llama 3's 128256.
    */
   public static int chunkRows(int requested, int vocab) {
     requireChunkRows(requested);

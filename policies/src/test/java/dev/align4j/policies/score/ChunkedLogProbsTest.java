@@ -13,6 +13,7 @@ import ai.djl.training.GradientCollector;
 import dev.align4j.policies.llama.Fixtures;
 import dev.align4j.policies.llama.LlamaModel;
 import dev.align4j.policies.llama.LoadOptions;
+import dev.align4j.policies.llama.TrainingAttention;
 import dev.align4j.policies.lora.LoraConfig;
 import dev.align4j.policies.lora.LoraModel;
 import dev.align4j.policies.lora.LoraTesting;
@@ -108,21 +109,32 @@ class ChunkedLogProbsTest {
     return model.parameters();
   }
 
+  /**
+   * The one-pass reference (eager attention under a collector) against the chunked path with every attention
+   * and checkpointing combination: eager, blockwise with blocks of 2 query rows of 1 sequence and of 4 rows of 2
+   * sequences (several blocks per sequence and per batch, the last ones partial, padding inside blocks), and
+   * blockwise sized by elements (one block here).
+   */
   static void compareAllPaths(LlamaModel model, Map<String, NDArray> weights, String what) {
     Map<String, float[]> ref = new LinkedHashMap<>();
     double refLoss = run(model, weights, Path2.ONE_PASS, ref);
-    Map<String, float[]> chunked = new LinkedHashMap<>();
-    double chunkedLoss = run(model, weights, Path2.CHUNKED, chunked);
-    assertEquals(refLoss, chunkedLoss, 1e-5 * Math.abs(refLoss), what + ": loss");
-    assertSameGradients(ref, chunked, what + " chunked vs one pass");
-    model.setGradientCheckpointing(true);
+    List<TrainingAttention> attentions = List.of(TrainingAttention.EAGER, TrainingAttention.blockwise(2, 1),
+        TrainingAttention.blockwise(4, 2), TrainingAttention.BLOCKWISE);
     try {
-      Map<String, float[]> checkpointed = new LinkedHashMap<>();
-      double checkpointedLoss = run(model, weights, Path2.CHUNKED, checkpointed);
-      assertEquals(refLoss, checkpointedLoss, 1e-5 * Math.abs(refLoss), what + ": loss with checkpointing");
-      assertSameGradients(ref, checkpointed, what + " chunked + checkpointing vs one pass");
+      for (TrainingAttention attention : attentions) {
+        for (boolean checkpointing : new boolean[] {false, true}) {
+          String how = what + " chunked, " + attention + (checkpointing ? ", checkpointing" : "");
+          model.setTrainingAttention(attention);
+          model.setGradientCheckpointing(checkpointing);
+          Map<String, float[]> got = new LinkedHashMap<>();
+          double loss = run(model, weights, Path2.CHUNKED, got);
+          assertEquals(refLoss, loss, 1e-5 * Math.abs(refLoss), how + ": loss");
+          assertSameGradients(ref, got, how + " vs one pass");
+        }
+      }
     } finally {
       model.setGradientCheckpointing(false);
+      model.setTrainingAttention(TrainingAttention.BLOCKWISE);
     }
   }
 
@@ -177,9 +189,18 @@ class ChunkedLogProbsTest {
       Engine.getInstance().setRandomSeed(124);
       Map<String, float[]> otherSeed = new LinkedHashMap<>();
       double otherLoss = run(model, weights, Path2.CHUNKED, otherSeed);
+      // eager attention draws the masks in the same order (q, k, v, o, gate, up, down)
+      model.setGradientCheckpointing(false);
+      model.setTrainingAttention(TrainingAttention.EAGER);
+      Engine.getInstance().setRandomSeed(123);
+      Map<String, float[]> eager = new LinkedHashMap<>();
+      double eagerLoss = run(model, weights, Path2.CHUNKED, eager);
+      model.setTrainingAttention(TrainingAttention.BLOCKWISE);
       assertEquals(plainLoss, checkpointedLoss, 1e-5 * Math.abs(plainLoss));
+      assertEquals(plainLoss, eagerLoss, 1e-5 * Math.abs(plainLoss));
       assertSameGradients(plain, again, "dropout, same seed");
       assertSameGradients(plain, checkpointed, "dropout, checkpointed vs plain");
+      assertSameGradients(eager, plain, "dropout, blockwise vs eager attention");
       assertTrue(Math.abs(otherLoss - plainLoss) > 1e-3, "dropout must be active: another seed changes the loss");
     }
   }

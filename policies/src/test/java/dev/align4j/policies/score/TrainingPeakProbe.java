@@ -7,6 +7,7 @@ import ai.djl.training.GradientCollector;
 import dev.align4j.policies.llama.LlamaConfig;
 import dev.align4j.policies.llama.LlamaModel;
 import dev.align4j.policies.llama.LoadOptions;
+import dev.align4j.policies.llama.TrainingAttention;
 import dev.align4j.policies.testing.PeakMemory;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,9 +20,9 @@ import java.util.SplittableRandom;
  * warm-up step of that path that allocated the weights' gradients).
  *
  * <p>Arguments: {@code paths vocab hidden layers chunkRows rowLength N...}; {@code paths} is a comma-separated list
- * of {@code onepass} ({@link TokenLogProbs} under the collector), {@code chunked} ({@link ChunkedLogProbs}) and
- * {@code checkpointed} (chunked with gradient checkpointing); N scored tokens come in rows of at most
- * {@code rowLength}.
+ * of {@code onepass} ({@link TokenLogProbs} under the collector), {@code chunked} ({@link ChunkedLogProbs} with
+ * blockwise attention), {@code eager} (chunked with eager attention), {@code checkpointed} (chunked with gradient
+ * checkpointing) and {@code eagercheckpointed}; N scored tokens come in rows of at most {@code rowLength}.
  */
 public final class TrainingPeakProbe {
   private TrainingPeakProbe() {}
@@ -39,7 +40,8 @@ public final class TrainingPeakProbe {
         p.setRequiresGradient(true);
       }
       for (String path : paths) {
-        model.setGradientCheckpointing(path.equals("checkpointed"));
+        model.setGradientCheckpointing(path.endsWith("checkpointed"));
+        model.setTrainingAttention(path.startsWith("eager") ? TrainingAttention.EAGER : TrainingAttention.BLOCKWISE);
         step(model, batch(16, row, vocab), path, chunkRows); // allocates every weight's .grad
         for (int i = 6; i < args.length; i++) {
           int n = Integer.parseInt(args[i]);
