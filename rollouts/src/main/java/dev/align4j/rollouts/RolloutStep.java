@@ -38,11 +38,27 @@ public final class RolloutStep<R> {
   private final RolloutConfig config;
   private final Grader<R> grader;
   private final AdvantageEstimator estimator;
+  private final int gradingWorkers;
 
+  /** Grades completions one at a time, on the calling thread. */
   public RolloutStep(RolloutConfig config, Grader<R> grader, AdvantageEstimator estimator) {
+    this(config, grader, estimator, 1);
+  }
+
+  /**
+   * @param gradingWorkers threads that grade a generation's completions concurrently, ≥ 1 (verl's reward workers;
+   *     a code reward runs each completion's tests in its own sandbox, so grading is often the slow part of a
+   *     step). With more than one the grader must be thread-safe, as every built-in reward is. The results do not
+   *     depend on the count: each completion's grade goes to its own slot.
+   */
+  public RolloutStep(RolloutConfig config, Grader<R> grader, AdvantageEstimator estimator, int gradingWorkers) {
     this.config = Objects.requireNonNull(config, "config");
     this.grader = Objects.requireNonNull(grader, "grader");
     this.estimator = Objects.requireNonNull(estimator, "estimator");
+    if (gradingWorkers < 1) {
+      throw new IllegalArgumentException("gradingWorkers must be >= 1, got " + gradingWorkers);
+    }
+    this.gradingWorkers = gradingWorkers;
     if (config.groupSize() < estimator.minGroupSize()) {
       throw new IllegalArgumentException("groupSize must be >= " + estimator.minGroupSize() + " for "
           + estimator + ", got " + config.groupSize());
@@ -59,11 +75,13 @@ public final class RolloutStep<R> {
     List<int[]> promptTokens = prompts.stream().map(Prompt::tokens).toList();
     List<List<int[]>> completions = GroupSampler.sample(policy, promptTokens, g, config.generationWithSeed(seed));
     Set<Integer> eos = new HashSet<>(policy.config().eosTokenIds());
+    Graded[][] grades = grade(promptTokens, completions, prompts);
     List<SampledGroup<R>> out = new ArrayList<>(prompts.size());
     for (int i = 0; i < prompts.size(); i++) {
       List<Sample> samples = new ArrayList<>(g);
-      for (int[] completion : completions.get(i)) {
-        Graded graded = grader.grade(promptTokens.get(i), completion, prompts.get(i).reference());
+      for (int j = 0; j < completions.get(i).size(); j++) {
+        int[] completion = completions.get(i).get(j);
+        Graded graded = grades[i][j];
         double penalty = config.overlongPenalty().map(p -> p.penalty(completion.length)).orElse(0.0);
         boolean truncated = completion.length == 0 || !eos.contains(completion[completion.length - 1]);
         samples.add(new Sample(completion, graded.reward(), graded.reward() + penalty, graded.passed(), truncated));
@@ -71,6 +89,65 @@ public final class RolloutStep<R> {
       out.add(new SampledGroup<>(prompts.get(i), samples));
     }
     return out;
+  }
+
+  /** Every completion's grade, {@code [prompt][sample]}, on {@link #gradingWorkers} threads. */
+  private Graded[][] grade(List<int[]> promptTokens, List<List<int[]>> completions, List<Prompt<R>> prompts) {
+    Graded[][] grades = new Graded[prompts.size()][];
+    List<java.util.concurrent.Callable<Void>> tasks = new ArrayList<>();
+    for (int i = 0; i < prompts.size(); i++) {
+      grades[i] = new Graded[completions.get(i).size()];
+      for (int j = 0; j < grades[i].length; j++) {
+        int pi = i;
+        int sj = j;
+        tasks.add(() -> {
+          grades[pi][sj] = Objects.requireNonNull(
+              grader.grade(promptTokens.get(pi), completions.get(pi).get(sj), prompts.get(pi).reference()),
+              "the grader returned null");
+          return null;
+        });
+      }
+    }
+    if (gradingWorkers == 1 || tasks.size() <= 1) {
+      for (java.util.concurrent.Callable<Void> t : tasks) {
+        try {
+          t.call();
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      return grades;
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+        Math.min(gradingWorkers, tasks.size()), r -> {
+          Thread t = new Thread(r, "align4j-grader");
+          t.setDaemon(true);
+          return t;
+        });
+    try {
+      for (java.util.concurrent.Future<Void> f : pool.invokeAll(tasks)) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof RuntimeException re) {
+            throw re;
+          }
+          if (cause instanceof Error err) {
+            throw err;
+          }
+          throw new IllegalStateException("grading failed", cause);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while grading", e);
+    } finally {
+      pool.shutdownNow();
+    }
+    return grades;
   }
 
   /**
@@ -131,6 +208,11 @@ public final class RolloutStep<R> {
         ? TokenRewards.withKlPenalty(scores, old.orElseThrow(), ref.orElseThrow(), completionMask,
             loss.klEstimator(), loss.klBeta())
         : TokenRewards.outcome(scores, completionMask);
+    java.util.Map<String, Double> metrics = loss.klInReward()
+        ? java.util.Map.of("reward_kl_penalty",
+            TokenRewards.meanSequenceKl(old.orElseThrow(), ref.orElseThrow(), completionMask, loss.klEstimator()),
+            "reward_kl_penalty_coeff", loss.klBeta())
+        : java.util.Map.of();
     NDArray advantages = estimator.estimate(tokenRewards); // [B] or [B, T-1]
     Optional<NDArray> oldForLoss = storeOldLogProbs ? old : Optional.empty();
     Optional<NDArray> refForLoss = loss.klInLoss() ? ref : Optional.empty();
@@ -140,7 +222,7 @@ public final class RolloutStep<R> {
     for (int from = 0; from < sequences.size(); from += rowsPerMicro) {
       micro.add(whole.rows(from, Math.min(sequences.size(), from + rowsPerMicro)));
     }
-    return new GenerationBatch(micro, groups);
+    return new GenerationBatch(micro, groups, metrics);
   }
 
   /**

@@ -111,6 +111,52 @@ class RolloutStepTest {
   }
 
   @Test
+  void gradingOnSeveralThreadsGivesTheSameSamplesAndRunsConcurrently() throws Exception {
+    RolloutConfig c = config(4, GroupFilter.KEEP_ALL, Optional.empty(), false, 1.0);
+    List<SampledGroup<Integer>> one = new RolloutStep<>(c, GRADER, new RlooAdvantage()).sample(policy, prompts(), 5);
+    // two graders must be inside grade() at once to open the latch: fails (times out) if grading is sequential
+    java.util.concurrent.CountDownLatch meet = new java.util.concurrent.CountDownLatch(2);
+    java.util.concurrent.atomic.AtomicBoolean met = new java.util.concurrent.atomic.AtomicBoolean();
+    Grader<Integer> waiting = (p, completion, ref) -> {
+      meet.countDown();
+      try {
+        if (!meet.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+          throw new IllegalStateException("graders did not run concurrently");
+        }
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      met.set(true);
+      return GRADER.grade(p, completion, ref);
+    };
+    List<SampledGroup<Integer>> four = new RolloutStep<>(c, waiting, new RlooAdvantage(), 4)
+        .sample(policy, prompts(), 5);
+    assertTrue(met.get());
+    assertEquals(one.size(), four.size());
+    for (int i = 0; i < one.size(); i++) {
+      List<Sample> a = one.get(i).samples();
+      List<Sample> b = four.get(i).samples();
+      assertEquals(a.size(), b.size());
+      for (int j = 0; j < a.size(); j++) {
+        assertArrayEquals(a.get(j).completionTokens(), b.get(j).completionTokens());
+        assertEquals(a.get(j).score(), b.get(j).score(), 0.0);
+        assertEquals(a.get(j).reward(), b.get(j).reward(), 0.0);
+        assertEquals(a.get(j).passed(), b.get(j).passed());
+        assertEquals(a.get(j).truncated(), b.get(j).truncated());
+      }
+    }
+    // a grader's exception reaches the caller as it was thrown
+    Grader<Integer> failing = (p, completion, ref) -> {
+      throw new IllegalArgumentException("bad reference " + ref);
+    };
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new RolloutStep<>(c, failing, new RlooAdvantage(), 3).sample(policy, prompts(), 5));
+    assertTrue(e.getMessage().startsWith("bad reference"), e.getMessage());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new RolloutStep<>(c, GRADER, new RlooAdvantage(), 0));
+  }
+
+  @Test
   void whenEveryGroupIsUniformThereIsNoBatchButStatsRemain() {
     Grader<Integer> allPass = (p, c, ref) -> new Graded(1.0, true, "correct");
     RolloutStep<Integer> step = new RolloutStep<>(
@@ -245,5 +291,56 @@ class RolloutStepTest {
         assertEquals(0f, adv.mul(m.sub(1)).abs().max().getFloat(), 0f, "zero off the completion");
       }
     }
+  }
+
+  @Test
+  void theKlInTheRewardIsLoggedAsVerlsRewardKlPenalty() {
+    PolicyLossConfig klInReward = new PolicyLossConfig(
+        new GlobalTokenMeanLoss(), 0.2, 0.28, 0, 0.1, KlEstimator.K1, KlPlacement.REWARD, 0);
+    RolloutStep<Integer> step = new RolloutStep<>(config(3, GroupFilter.KEEP_ALL, Optional.empty(), false, 1.0),
+        GRADER, new RlooAdvantage());
+    try (NDManager scope = policy.manager().newSubManager();
+        LlamaModel reference = LlamaModel.randomInit(LlamaConfig.small(16, 32, 64, 2, 4, 2), 4, LoadOptions.cpu())) {
+      List<SampledGroup<Integer>> groups = step.sample(policy, prompts(), 13);
+      GenerationBatch built =
+          step.build(policy, Optional.of(ReferenceModel.of(reference)), groups, 3, false, klInReward, scope);
+      PolicyGradientBatch batch = built.microBatches().get(0);
+      // independently: each completion's mean of log π_old − log π_ref (k1) over its tokens, then the batch mean
+      ScoreOptions plain = ScoreOptions.at(1.0, ScoreOptions.Entropy.NONE);
+      float[][] old = rows(TokenLogProbs.score(policy, batch.sequences(), scope, plain).logProbs().perToken());
+      float[][] ref = rows(TokenLogProbs.score(reference, batch.sequences(), scope, plain).logProbs().perToken());
+      float[][] mask = rows(batch.lossMask());
+      double total = 0;
+      for (int b = 0; b < mask.length; b++) {
+        double sum = 0;
+        int n = 0;
+        for (int t = 0; t < mask[b].length; t++) {
+          if (mask[b][t] > 0) {
+            sum += old[b][t] - ref[b][t];
+            n++;
+          }
+        }
+        assertTrue(n > 0);
+        total += sum / n;
+      }
+      double expected = total / mask.length;
+      assertTrue(Math.abs(expected) > 1e-3, "a different reference gives a KL: " + expected);
+      assertEquals(expected, built.metrics().get("reward_kl_penalty"), 1e-5 * Math.max(1, Math.abs(expected)));
+      assertEquals(0.1, built.metrics().get("reward_kl_penalty_coeff"), 0.0);
+      // with the KL in the loss, building logs nothing
+      assertTrue(step.build(policy, Optional.of(ReferenceModel.of(reference)), groups, 3, false, WITH_KL, scope)
+          .metrics().isEmpty());
+    }
+  }
+
+  private static float[][] rows(NDArray a) {
+    int b = (int) a.getShape().get(0);
+    int t = (int) a.getShape().get(1);
+    float[] flat = a.toFloatArray();
+    float[][] out = new float[b][t];
+    for (int i = 0; i < b; i++) {
+      System.arraycopy(flat, i * t, out[i], 0, t);
+    }
+    return out;
   }
 }

@@ -122,6 +122,10 @@ public final class GrpoExperiment implements Experiment<GrpoExperiment.Config> {
    * @param maskTruncatedCompletions leave completions that hit the budget without EOS out of the loss
    * @param overlongBuffer DAPO's soft overlong punishment
    * @param dynamicSampling DAPO's dynamic sampling
+   * @param rewardWorkers threads grading a generation's completions at once, ≥ 1 (default 1; verl's reward
+   *     workers): code rewards run every completion's tests in a sandbox of its own, so grading is often the slow
+   *     part of a step. More than one needs a thread-safe reward; every built-in one is. Results do not depend
+   *     on it.
    */
   public record Rollout(
       @JsonProperty("group_size") int groupSize,
@@ -132,13 +136,18 @@ public final class GrpoExperiment implements Experiment<GrpoExperiment.Config> {
       @JsonProperty("mini_batches") int miniBatches,
       @JsonProperty("mask_truncated_completions") boolean maskTruncatedCompletions,
       @JsonProperty("overlong_buffer") OverlongBuffer overlongBuffer,
-      @JsonProperty("dynamic_sampling") DynamicSamplingConfig dynamicSampling) {
+      @JsonProperty("dynamic_sampling") DynamicSamplingConfig dynamicSampling,
+      @JsonProperty(value = "reward_workers", defaultValue = "1") int rewardWorkers) {
     public Rollout {
       Recipes.atLeast("group_size", groupSize, 2);
       Recipes.atLeast("max_new_tokens", maxNewTokens, 1);
       Require.inOpenClosed("temperature", temperature, 0, 10, "");
       Recipes.atLeast("num_iterations", numIterations, 1);
       Recipes.atLeast("mini_batches", miniBatches, 1);
+      Recipes.atLeast("reward_workers", rewardWorkers, 1);
+      if (rewardWorkers > 256) {
+        throw new InvalidConfigException("reward_workers", "must be <= 256, got " + rewardWorkers);
+      }
       if (overlongBuffer == null || dynamicSampling == null) {
         throw new IllegalArgumentException("overlong_buffer and dynamic_sampling must be given");
       }
@@ -146,6 +155,14 @@ public final class GrpoExperiment implements Experiment<GrpoExperiment.Config> {
         throw new InvalidConfigException("overlong_buffer.length", "must be <= max_new_tokens = " + maxNewTokens
             + " (got " + overlongBuffer.length() + ")");
       }
+    }
+
+    /** Grading on one thread ({@code reward_workers} 1). */
+    public Rollout(int groupSize, int maxNewTokens, double temperature, boolean scoreAtTemperature,
+        int numIterations, int miniBatches, boolean maskTruncatedCompletions, OverlongBuffer overlongBuffer,
+        DynamicSamplingConfig dynamicSampling) {
+      this(groupSize, maxNewTokens, temperature, scoreAtTemperature, numIterations, miniBatches,
+          maskTruncatedCompletions, overlongBuffer, dynamicSampling, 1);
     }
   }
 
@@ -252,7 +269,7 @@ public final class GrpoExperiment implements Experiment<GrpoExperiment.Config> {
               : Optional.empty(),
           r.maskTruncatedCompletions(), r.scoreAtTemperature());
       RolloutStep<R> rollouts = new RolloutStep<>(rolloutConfig, new TextReward<>(reward, decoder(policy.tokenizer())),
-          c.advantage());
+          c.advantage(), r.rewardWorkers());
       RolloutPlanner.Shape shape = new RolloutPlanner.Shape(c.training().perDeviceBatchSize(),
           c.training().gradientAccumulationSteps(), r.miniBatches(), r.numIterations(),
           r.dynamicSampling().enable() ? r.dynamicSampling().maxRounds() : 1);

@@ -148,7 +148,10 @@ public final class RolloutPlanner<R> implements StepPlanner<PolicyGradientBatch>
     GenerationBatch generated = rollouts.build(policy, reference, filled.batch(), shape.groupsPerMicroBatch(),
         shape.cycle() > 1, loss, current);
     batch = generated.microBatches();
-    return GenerationStats.of(filled.sampled(), filled.rounds()).named();
+    Map<String, Double> metrics = new java.util.LinkedHashMap<>(
+        GenerationStats.of(filled.sampled(), filled.rounds()).named());
+    metrics.putAll(generated.metrics());
+    return metrics;
   }
 
   @Override

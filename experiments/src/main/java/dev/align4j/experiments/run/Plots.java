@@ -26,7 +26,7 @@ public final class Plots {
       Map.entry("lr", List.of("lr")),
       // RL runs, TRL's metric names (verl's num_gen_batches for dynamic sampling)
       Map.entry("rl_reward", List.of("reward", "reward_std")),
-      Map.entry("rl_kl", List.of("kl")),
+      Map.entry("rl_kl", List.of("kl", "reward_kl_penalty")),
       Map.entry("rl_entropy", List.of("entropy")),
       Map.entry("rl_clip", List.of("clip_ratio/low_mean", "clip_ratio/high_mean", "clip_ratio/region_mean")),
       Map.entry("rl_length", List.of("completions/mean_length", "completions/min_length",

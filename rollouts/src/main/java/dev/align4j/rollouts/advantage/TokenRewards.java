@@ -53,6 +53,18 @@ public record TokenRewards(NDArray scores, Optional<NDArray> penalty, NDArray ma
     return new TokenRewards(scores, Optional.of(penalty), mask);
   }
 
+  /**
+   * The KL the reward penalty is made of, as one number for the logs (verl's {@code actor/reward_kl_penalty}):
+   * each completion's mean of {@code KL_t(old, ref)} over its completion tokens, averaged over the completions
+   * (a completion without tokens counts as 0).
+   */
+  public static double meanSequenceKl(NDArray oldLogProbs, NDArray refLogProbs, NDArray mask, KlEstimator estimator) {
+    NDArray m = mask.toType(oldLogProbs.getDataType(), false);
+    NDArray perSequence = estimator.perToken(oldLogProbs, refLogProbs).mul(m).sum(new int[] {1})
+        .div(m.sum(new int[] {1}).maximum(1f)); // [B]
+    return perSequence.mean().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+  }
+
   /** Outcome scores only, no per-token penalty. */
   public static TokenRewards outcome(NDArray scores, NDArray mask) {
     return new TokenRewards(scores, Optional.empty(), mask);
