@@ -85,16 +85,16 @@ final class BlockAttention {
    */
   static Saved forward(NDArray qs, NDArray ks, NDArray vs, NDArray bias, int requestedRows,
       int requestedSequences) {
-    Shape sq = qs.getShape();
-    long b = sq.get(0);
-    int heads = (int) sq.get(1);
-    long t = sq.get(2);
-    long d = sq.get(3);
-    int kvHeads = (int) ks.getShape().get(1);
+    Dims dims = Dims.of(qs, ks, requestedRows, requestedSequences);
+    long b = dims.b();
+    int heads = dims.heads();
+    long t = dims.t();
+    long d = dims.d();
+    int kvHeads = dims.kvHeads();
     int groups = heads / kvHeads;
     double scale = 1.0 / Math.sqrt(d);
-    long rows = blockRows(heads, t, requestedRows);
-    long seqs = blockSequences(heads, rows, t, requestedSequences);
+    long rows = dims.rows();
+    long seqs = dims.seqs();
     NDManager m = qs.getManager();
     NDList outs = new NDList();
     NDList lses = new NDList();
@@ -138,16 +138,16 @@ final class BlockAttention {
    */
   static NDArray[] backward(NDArray qs, NDArray ks, NDArray vs, NDArray bias, Saved saved, NDArray dOut,
       int requestedRows, int requestedSequences) {
-    Shape sq = qs.getShape();
-    long b = sq.get(0);
-    int heads = (int) sq.get(1);
-    long t = sq.get(2);
-    long d = sq.get(3);
-    int kvHeads = (int) ks.getShape().get(1);
+    Dims dims = Dims.of(qs, ks, requestedRows, requestedSequences);
+    long b = dims.b();
+    int heads = dims.heads();
+    long t = dims.t();
+    long d = dims.d();
+    int kvHeads = dims.kvHeads();
     int groups = heads / kvHeads;
     double scale = 1.0 / Math.sqrt(d);
-    long rows = blockRows(heads, t, requestedRows);
-    long seqs = blockSequences(heads, rows, t, requestedSequences);
+    long rows = dims.rows();
+    long seqs = dims.seqs();
     NDManager m = qs.getManager();
     DataType type = qs.getDataType();
     NDArray dO = dOut.getDataType() == type ? dOut : dOut.toType(type, false);
@@ -213,6 +213,18 @@ final class BlockAttention {
     NDArray all = NDArrays.concat(parts, axis);
     parts.close();
     return all;
+  }
+
+  /** Batch B, heads H, length T, head size d, KV heads, and the block grid (rows and sequences per block). */
+  private record Dims(long b, int heads, long t, long d, int kvHeads, long rows, long seqs) {
+    static Dims of(NDArray qs, NDArray ks, int requestedRows, int requestedSequences) {
+      Shape sq = qs.getShape();
+      int heads = (int) sq.get(1);
+      long t = sq.get(2);
+      long rows = blockRows(heads, t, requestedRows);
+      return new Dims(sq.get(0), heads, t, sq.get(3), (int) ks.getShape().get(1), rows,
+          blockSequences(heads, rows, t, requestedSequences));
+    }
   }
 
   /** {@code exp(x)}, closing {@code x} (one block-sized array alive instead of two). */

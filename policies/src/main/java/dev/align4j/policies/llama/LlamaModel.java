@@ -384,52 +384,28 @@ public final class LlamaModel implements AutoCloseable {
       TorchRandom.seed(seeds[layers.size()]);
       return new ForwardPass(finalNorm.forward(x), (output, gradient) -> { });
     }
+    if (gradientCheckpointing) {
+      return checkpointed(in, m, seeds,
+          (layer, x) -> layer.forwardBlockwise(x, in.cos(), in.sin(), in.bias(), blocks),
+          (layer, x, g, scope) -> layer.segment(x, in.cos(), in.sin(), in.bias(), blocks, scope).backward(g));
+    }
+    // each layer is a segment of its own: input leaf -> recorded graph (attention outside) -> output
     boolean embeddingTrains = embedding.hasGradient();
     NDArray[] inputs = new NDArray[layers.size() + 1]; // layer i's input [B, T, hidden] as a leaf
     inputs[0] = in.embedded().stopGradient();
-    if (!gradientCheckpointing) {
-      // each layer is a segment of its own: input leaf -> recorded graph (attention outside) -> output
-      DecoderLayer.Segment[] segments = new DecoderLayer.Segment[layers.size()];
-      NDManager[] kept = new NDManager[layers.size()];
-      for (int i = 0; i < layers.size(); i++) {
-        inputs[i].setRequiresGradient(true);
-        kept[i] = m.newSubManager();
-        try (NDManager layerScope = m.newSubManager()) {
-          inputs[i].tempAttach(layerScope);
-          TorchRandom.seed(seeds[i]);
-          segments[i] = layers.get(i).segment(inputs[i], in.cos(), in.sin(), in.bias(), blocks, kept[i]);
-        }
-        NDArray next = segments[i].output().stopGradient();
-        next.attach(m);
-        inputs[i + 1] = next;
-      }
-      TorchRandom.seed(seeds[layers.size()]);
-      NDArray top = inputs[layers.size()];
-      top.setRequiresGradient(true);
-      NDArray hidden = finalNorm.forward(top);
-      return new ForwardPass(hidden, (output, gradient) -> {
-        Autograd.backward(output, gradient);
-        NDArray g = top.getGradient();
-        g.attach(m);
-        for (int i = layers.size() - 1; i >= 0; i--) {
-          NDArray below = segments[i].backward(g);
-          g.close();
-          g = below;
-          kept[i].close();
-          inputs[i + 1].close();
-        }
-        if (embeddingTrains) {
-          Autograd.backward(in.embedded(), g);
-        }
-        inputs[0].close();
-        g.close();
-      });
-    }
-    try (Autograd.GradMode off = Autograd.noGrad()) {
-      for (int i = 0; i < layers.size(); i++) {
+    DecoderLayer.Segment[] segments = new DecoderLayer.Segment[layers.size()];
+    NDManager[] kept = new NDManager[layers.size()];
+    for (int i = 0; i < layers.size(); i++) {
+      inputs[i].setRequiresGradient(true);
+      kept[i] = m.newSubManager();
+      try (NDManager layerScope = m.newSubManager()) {
+        inputs[i].tempAttach(layerScope);
         TorchRandom.seed(seeds[i]);
-        inputs[i + 1] = scopedBlockwise(layers.get(i), inputs[i], in, blocks, m);
+        segments[i] = layers.get(i).segment(inputs[i], in.cos(), in.sin(), in.bias(), blocks, kept[i]);
       }
+      NDArray next = segments[i].output().stopGradient();
+      next.attach(m);
+      inputs[i + 1] = next;
     }
     TorchRandom.seed(seeds[layers.size()]);
     NDArray top = inputs[layers.size()];
@@ -440,21 +416,12 @@ public final class LlamaModel implements AutoCloseable {
       NDArray g = top.getGradient();
       g.attach(m);
       for (int i = layers.size() - 1; i >= 0; i--) {
-        try (NDManager layerScope = m.newSubManager()) {
-          NDArray x = inputs[i];
-          x.tempAttach(layerScope);
-          x.setRequiresGradient(true);
-          TorchRandom.seed(seeds[i]);
-          DecoderLayer.Segment segment =
-              layers.get(i).segment(x, in.cos(), in.sin(), in.bias(), blocks, layerScope);
-          NDArray below = segment.backward(g);
-          g.close();
-          g = below;
-        }
+        NDArray below = segments[i].backward(g);
+        g.close();
+        g = below;
+        kept[i].close();
         inputs[i + 1].close();
       }
-      // as the eager checkpointed path: leave the generator as the plain path leaves it
-      TorchRandom.seed(seeds[layers.size()]);
       if (embeddingTrains) {
         Autograd.backward(in.embedded(), g);
       }
@@ -486,6 +453,38 @@ public final class LlamaModel implements AutoCloseable {
       NDArray hidden = finalNorm.forward(x);
       return new ForwardPass(hidden, bodyTrains ? Autograd::backward : (output, gradient) -> { });
     }
+    return checkpointed(in, m, seeds,
+        (layer, x) -> layer.forward(x, in.cos(), in.sin(), in.bias(), Optional.empty()),
+        (layer, x, g, scope) -> {
+          NDArray out = layer.forward(x, in.cos(), in.sin(), in.bias(), Optional.empty());
+          Autograd.backward(out, g);
+          NDArray below = x.getGradient(); // dL/d(input of the layer)
+          below.attach(g.getManager());
+          return below;
+        });
+  }
+
+  /** A decoder layer's output, values only (run with recording off). */
+  @FunctionalInterface
+  private interface LayerValues {
+    NDArray apply(DecoderLayer layer, NDArray x);
+  }
+
+  /**
+   * Recomputes a decoder layer from its input leaf {@code x} with recording on and pushes {@code g} = dL/d(output)
+   * through it; returns dL/dx in the manager of {@code g}. Temporaries go to {@code scope}.
+   */
+  @FunctionalInterface
+  private interface LayerBackward {
+    NDArray apply(DecoderLayer layer, NDArray x, NDArray g, NDManager scope);
+  }
+
+  /**
+   * Gradient checkpointing: the layers run without a graph ({@code values}), keeping only each layer's input
+   * [B, T, hidden]; the backward pass recomputes one layer at a time, last first ({@code back}), reseeding torch's
+   * generator before each layer as the forward pass did.
+   */
+  private ForwardPass checkpointed(Inputs in, NDManager m, long[] seeds, LayerValues values, LayerBackward back) {
     NDArray[] inputs = new NDArray[layers.size() + 1]; // layer i's input [B, T, hidden], values only
     inputs[0] = in.embedded().stopGradient();
     try (Autograd.GradMode off = Autograd.noGrad()) {
@@ -493,7 +492,7 @@ public final class LlamaModel implements AutoCloseable {
         try (NDManager layerScope = m.newSubManager()) {
           inputs[i].tempAttach(layerScope);
           TorchRandom.seed(seeds[i]);
-          NDArray out = layers.get(i).forward(inputs[i], in.cos(), in.sin(), in.bias(), Optional.empty());
+          NDArray out = values.apply(layers.get(i), inputs[i]);
           out.attach(m);
           inputs[i + 1] = out;
         }
@@ -507,16 +506,14 @@ public final class LlamaModel implements AutoCloseable {
     return new ForwardPass(hidden, (output, gradient) -> {
       Autograd.backward(output, gradient);
       NDArray g = top.getGradient(); // [B, T, hidden]: dL/d(input of the final norm)
+      g.attach(m);
       for (int i = layers.size() - 1; i >= 0; i--) {
         try (NDManager layerScope = m.newSubManager()) {
           NDArray x = inputs[i];
           x.tempAttach(layerScope);
           x.setRequiresGradient(true);
           TorchRandom.seed(seeds[i]);
-          NDArray out = layers.get(i).forward(x, in.cos(), in.sin(), in.bias(), Optional.empty());
-          Autograd.backward(out, g);
-          NDArray below = x.getGradient(); // dL/d(input of layer i)
-          below.attach(m);
+          NDArray below = back.apply(layers.get(i), x, g, layerScope);
           g.close();
           g = below;
         }
