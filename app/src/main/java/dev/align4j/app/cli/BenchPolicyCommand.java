@@ -16,7 +16,7 @@ import dev.align4j.policies.llama.LlamaConfig;
 import dev.align4j.policies.llama.LlamaModel;
 import dev.align4j.policies.llama.LoadOptions;
 import dev.align4j.policies.score.SequenceBatch;
-import dev.align4j.policies.score.TokenLogProbs;
+import dev.align4j.policies.score.ChunkedLogProbs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -125,11 +125,14 @@ public final class BenchPolicyCommand implements Callable<Integer> {
     return Main.EXIT_OK;
   }
 
+  /** One forward + backward pass the way training runs it ({@code ChunkedLogProbs}, blockwise attention). */
   private static void trainStep(LlamaModel model, SequenceBatch batch) {
     model.zeroGradients();
     try (NDManager scope = model.manager().newSubManager();
         GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      gc.backward(TokenLogProbs.compute(model, batch, scope).sums().sum());
+      ChunkedLogProbs lp = ChunkedLogProbs.forward(model, batch, scope);
+      gc.backward(lp.logProbs().sums().sum());
+      lp.backward();
     }
   }
 
