@@ -2,7 +2,7 @@
 
   hf_parity.py make --out DIR [--seed 0]
       DIR/model/        a seeded random LlamaForCausalLM in HF layout (config.json, model.safetensors, fp32)
-      DIR/seqs.jsonl    {"id", "tokens", "completion_start"} lines (the logprobs input of ../shared CLI contract)
+      DIR/seqs.jsonl    {"id", "tokens", "completion_start"} lines (the logprobs input of the CLI contract)
       DIR/hf_fp32.jsonl, DIR/hf_bf16.jsonl, DIR/ref_fp64.jsonl   HF's per-token log-probs, same output format
   hf_parity.py compare --dir DIR --fp32 OURS_FP32.jsonl --bf16 OURS_BF16.jsonl [--json FILE]
       prints a table; exit 0 when both pass, 1 when one fails, 2 on bad input.

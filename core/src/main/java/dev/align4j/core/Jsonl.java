@@ -83,7 +83,7 @@ public final class Jsonl {
             line.write(buf, start, i - start);
             start = i + 1;
             if (!(b == '\n' && lastWasCr && line.size() == 0)) { // the \n of a \r\n ends no second line
-              add(out, file, ++n, line);
+              add(out, file, ++n, line, max);
             }
             lastWasCr = b == '\r';
           } else {
@@ -91,13 +91,12 @@ public final class Jsonl {
           }
         }
         line.write(buf, start, got - start);
-        if (line.size() > max) {
-          throw new BadInputException(file, n + 1, null, "line longer than " + max + " bytes (the limit of one "
-              + "JSONL line; -Dalign4j.jsonl.maxLineBytes=N raises it)");
+        if (line.size() > max) { // a line still open after this buffer: refused before it grows further
+          throw tooLong(file, n + 1, max);
         }
       }
       if (line.size() > 0) {
-        add(out, file, ++n, line);
+        add(out, file, ++n, line, max);
       }
     } catch (IOException e) {
       throw new BadInputException(file, 0, null, "cannot read: " + AtomicFiles.describe(e), e);
@@ -105,11 +104,14 @@ public final class Jsonl {
     return out;
   }
 
-  private static void add(List<JsonLine> out, Path file, int n, ByteArrayOutputStream bytes) {
-    long max = maxLineBytes();
+  private static BadInputException tooLong(Path file, int line, long max) {
+    return new BadInputException(file, line, null, "line longer than " + max + " bytes (the limit of one JSONL line; "
+        + "-Dalign4j.jsonl.maxLineBytes=N raises it)");
+  }
+
+  private static void add(List<JsonLine> out, Path file, int n, ByteArrayOutputStream bytes, long max) {
     if (bytes.size() > max) {
-      throw new BadInputException(file, n, null, "line longer than " + max + " bytes (the limit of one JSONL line; "
-          + "-Dalign4j.jsonl.maxLineBytes=N raises it)");
+      throw tooLong(file, n, max);
     }
     JsonLine parsed = parseLine(file, n, decode(file, n, bytes.toByteArray(), bytes.size()));
     bytes.reset();

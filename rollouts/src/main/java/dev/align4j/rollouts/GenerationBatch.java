@@ -20,9 +20,4 @@ public record GenerationBatch(List<PolicyGradientBatch> microBatches, List<? ext
     groups = List.copyOf(groups);
     metrics = Map.copyOf(metrics);
   }
-
-  /** A batch without metrics. */
-  public GenerationBatch(List<PolicyGradientBatch> microBatches, List<? extends SampledGroup<?>> groups) {
-    this(microBatches, groups, Map.of());
-  }
 }

@@ -3,7 +3,6 @@ package dev.align4j.rollouts;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.align4j.policies.llama.LlamaModel;
 import dev.align4j.policies.score.ScoreOptions;
@@ -57,11 +56,6 @@ public record PolicyGradientBatch(
     return lossType.weight(lossMask);
   }
 
-  /** Number of loss tokens. */
-  public double lossTokens() {
-    return lossMask.sum().toType(DataType.FLOAT64, false).getDouble();
-  }
-
   /**
    * How the current policy is scored for {@code loss}: at {@link #temperature}, with the per-token entropy
    * differentiable when the loss has an entropy bonus and as plain values (for the {@code entropy} metric) otherwise.
@@ -93,11 +87,8 @@ public record PolicyGradientBatch(
 
   /** Rows {@code [from, to)} as a batch of their own (arrays are views in the same manager). */
   public PolicyGradientBatch rows(int from, int to) {
-    int[][] tok = java.util.Arrays.copyOfRange(sequences.tokens(), from, to);
-    int[][] att = java.util.Arrays.copyOfRange(sequences.attentionMask(), from, to);
-    int[][] comp = java.util.Arrays.copyOfRange(sequences.completionMask(), from, to);
     String r = from + ":" + to;
-    return new PolicyGradientBatch(new SequenceBatch(tok, att, comp), lossMask.get(r),
+    return new PolicyGradientBatch(sequences.rows(from, to), lossMask.get(r),
         oldLogProbs.map(a -> a.get(r)), refLogProbs.map(a -> a.get(r)), advantages.get(r), temperature);
   }
 

@@ -204,15 +204,16 @@ public final class RolloutStep<R> {
     }
     NDArray lossMask = lossMask(completionMask, cut, config.maskTruncatedCompletions()); // [B, T-1]
     NDArray scores = manager.create(rewards).toType(DataType.FLOAT32, false); // [N, G]
-    TokenRewards tokenRewards = loss.klInReward()
-        ? TokenRewards.withKlPenalty(scores, old.orElseThrow(), ref.orElseThrow(), completionMask,
-            loss.klEstimator(), loss.klBeta())
-        : TokenRewards.outcome(scores, completionMask);
-    java.util.Map<String, Double> metrics = loss.klInReward()
-        ? java.util.Map.of("reward_kl_penalty",
-            TokenRewards.meanSequenceKl(old.orElseThrow(), ref.orElseThrow(), completionMask, loss.klEstimator()),
-            "reward_kl_penalty_coeff", loss.klBeta())
-        : java.util.Map.of();
+    Optional<NDArray> rewardKl = loss.klInReward()
+        ? Optional.of(loss.klEstimator().perToken(old.orElseThrow(), ref.orElseThrow())) // [B, T]
+        : Optional.empty();
+    TokenRewards tokenRewards = rewardKl
+        .map(kl -> TokenRewards.withKlPenalty(scores, kl, completionMask, loss.klBeta()))
+        .orElseGet(() -> TokenRewards.outcome(scores, completionMask));
+    java.util.Map<String, Double> metrics = rewardKl
+        .map(kl -> java.util.Map.of("reward_kl_penalty", TokenRewards.meanSequenceKl(kl, completionMask),
+            "reward_kl_penalty_coeff", loss.klBeta()))
+        .orElse(java.util.Map.of());
     NDArray advantages = estimator.estimate(tokenRewards); // [B] or [B, T-1]
     Optional<NDArray> oldForLoss = storeOldLogProbs ? old : Optional.empty();
     Optional<NDArray> refForLoss = loss.klInLoss() ? ref : Optional.empty();
@@ -246,9 +247,7 @@ public final class RolloutStep<R> {
     NDList parts = new NDList();
     for (int from = 0; from < batch.batchSize(); from += rows) {
       int to = Math.min(batch.batchSize(), from + rows);
-      SequenceBatch chunk = new SequenceBatch(java.util.Arrays.copyOfRange(batch.tokens(), from, to),
-          java.util.Arrays.copyOfRange(batch.attentionMask(), from, to),
-          java.util.Arrays.copyOfRange(batch.completionMask(), from, to));
+      SequenceBatch chunk = batch.rows(from, to);
       parts.add(TokenLogProbs.score(model, chunk, manager,
           ScoreOptions.at(config.scoringTemperature(), ScoreOptions.Entropy.NONE)).logProbs().perToken()
           .stopGradient());

@@ -9,16 +9,12 @@ import dev.align4j.core.Jsonl;
 import dev.align4j.policies.llama.ComputeDevice;
 import dev.align4j.policies.llama.LoadOptions;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,8 +34,6 @@ import picocli.CommandLine.Option;
 @Command(name = "dpo-step", mixinStandardHelpOptions = true,
     description = "One DPO update (dpo_norm, AdamW) vs a TRL-style PyTorch eager peer: tokens/s and peak RSS.")
 public final class BenchDpoStepCommand implements Callable<Integer> {
-  private static final String INSTALL_HINT = "apt-get install -y python3-torch libopenblas0-pthread";
-  static final List<String> PEER_ENV_REMOVED = List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE");
 
   /**
    * glibc's malloc setting both sides run with, as the {@code ./align4j} launcher sets it: tensors above 128 KiB are
@@ -126,7 +120,7 @@ public final class BenchDpoStepCommand implements Callable<Integer> {
       }
     }
     System.out.println("peer: " + python + " (PyTorch eager, TRL-style), environment without "
-        + String.join(" and ", PEER_ENV_REMOVED) + "; each side in a fresh process, " + n + " threads, "
+        + String.join(" and ", PeerScript.PEER_ENV_REMOVED) + "; each side in a fresh process, " + n + " threads, "
         + ALLOCATOR_ENV.entrySet().iterator().next() + " on both sides");
     if (out.isPresent()) {
       try (AtomicOutput o = AtomicOutput.create(out.get())) {
@@ -150,45 +144,11 @@ public final class BenchDpoStepCommand implements Callable<Integer> {
         BenchDpoStepWorker.class.getName(), args.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().putAll(ALLOCATOR_ENV);
-    return run(pb, "align4j worker").orElseThrow(
+    return PeerScript.lastJsonLine(pb, "bench dpo-step: align4j worker").orElseThrow(
         () -> new IllegalStateException("bench dpo-step: the align4j worker failed (see its output above)"));
   }
 
   private Optional<JsonNode> runPeer(ObjectNode args) throws IOException, InterruptedException {
-    if (!Files.isExecutable(Path.of(python))) {
-      System.err.println("bench dpo-step: peer skipped: " + python + " not found; install with: " + INSTALL_HINT);
-      return Optional.empty();
-    }
-    Path script = Files.createTempFile("align4j-dpo-step-peer", ".py");
-    try {
-      try (InputStream in = BenchDpoStepCommand.class.getResourceAsStream(
-          "/dev/align4j/app/bench/dpo_step_peer.py")) {
-        Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
-      ProcessBuilder pb = new ProcessBuilder(python, script.toString(), args.toString());
-      PEER_ENV_REMOVED.forEach(pb.environment()::remove);
-      pb.environment().putAll(ALLOCATOR_ENV);
-      pb.environment().put("OMP_NUM_THREADS", args.get("threads").asText());
-      Optional<JsonNode> r = run(pb, "peer");
-      if (r.isEmpty()) {
-        System.err.println("bench dpo-step: peer failed; is torch installed? " + INSTALL_HINT);
-      }
-      return r;
-    } finally {
-      Files.deleteIfExists(script);
-    }
-  }
-
-  /** Runs to completion (stderr passed through); the last stdout line as JSON, empty on failure. */
-  private static Optional<JsonNode> run(ProcessBuilder pb, String who) throws IOException, InterruptedException {
-    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-    Process p = pb.start();
-    String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    if (!p.waitFor(2, TimeUnit.HOURS) || p.exitValue() != 0 || stdout.isEmpty()) {
-      System.err.println("bench dpo-step: " + who + " exited with " + (p.isAlive() ? "timeout" : p.exitValue()));
-      return Optional.empty();
-    }
-    String[] lines = stdout.split("\n");
-    return Optional.of(Jsonl.MAPPER.readTree(lines[lines.length - 1]));
+    return PeerScript.run("dpo-step", python, "dpo_step_peer.py", args, args.get("threads").asInt(), ALLOCATOR_ENV);
   }
 }

@@ -18,18 +18,15 @@ import dev.align4j.policies.llama.LoadOptions;
 import dev.align4j.policies.score.SequenceBatch;
 import dev.align4j.policies.score.ChunkedLogProbs;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -44,7 +41,6 @@ import picocli.CommandLine.Option;
 @Command(name = "policy", mixinStandardHelpOptions = true,
     description = "DPO-shaped forward+backward and greedy generation vs PyTorch eager.")
 public final class BenchPolicyCommand implements Callable<Integer> {
-  private static final String INSTALL_HINT = "apt-get install -y python3-torch libopenblas0-pthread";
 
   @Option(names = "--hidden", defaultValue = "512") int hidden;
   @Option(names = "--intermediate", defaultValue = "1376") int intermediate;
@@ -115,7 +111,7 @@ public final class BenchPolicyCommand implements Callable<Integer> {
           r.get("ratio").isNull() ? "n/a" : String.format("%.2f", r.get("ratio").asDouble()));
     }
     System.out.println("peer: " + python + " (PyTorch eager), environment without "
-        + String.join(" and ", BenchDpoStepCommand.PEER_ENV_REMOVED) + ", " + n + " threads both sides");
+        + String.join(" and ", PeerScript.PEER_ENV_REMOVED) + ", " + n + " threads both sides");
     if (out.isPresent()) {
       try (AtomicOutput o = AtomicOutput.create(out.get())) {
         o.write(Jsonl.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(rows) + "\n");
@@ -166,35 +162,11 @@ public final class BenchPolicyCommand implements Callable<Integer> {
 
   /** Runs the shipped peer script; empty (with a hint on stderr) when python3-torch is not installed. */
   private Optional<JsonNode> runPeer(int n) throws IOException, InterruptedException {
-    if (!Files.isExecutable(Path.of(python))) {
-      System.err.println("bench policy: peer skipped: " + python + " not found; install with: " + INSTALL_HINT);
-      return Optional.empty();
-    }
-    Path script = Files.createTempFile("align4j-policy-peer", ".py");
-    try {
-      try (InputStream in = BenchPolicyCommand.class.getResourceAsStream(
-          "/dev/align4j/app/bench/policy_peer.py")) {
-        Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
-      ObjectNode args = Jsonl.MAPPER.createObjectNode()
-          .put("hidden", hidden).put("intermediate", intermediate).put("layers", layers).put("heads", heads)
-          .put("kv_heads", kvHeads).put("vocab", vocab).put("seq", seq).put("batch", batch)
-          .put("gen_prompt", genPrompt).put("gen_tokens", genTokens).put("warmup", warmup).put("iters", iters)
-          .put("threads", n);
-      ProcessBuilder pb = new ProcessBuilder(python, script.toString(), args.toString());
-      BenchDpoStepCommand.PEER_ENV_REMOVED.forEach(pb.environment()::remove); // they pin OpenBLAS to older kernels
-      pb.environment().put("OMP_NUM_THREADS", Integer.toString(n));
-      pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-      Process p = pb.start();
-      String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(1, TimeUnit.HOURS) || p.exitValue() != 0) {
-        System.err.println("bench policy: peer failed (exit " + p.exitValue() + "); is torch installed? "
-            + INSTALL_HINT);
-        return Optional.empty();
-      }
-      return Optional.of(Jsonl.MAPPER.readTree(stdout.strip()));
-    } finally {
-      Files.deleteIfExists(script);
-    }
+    ObjectNode args = Jsonl.MAPPER.createObjectNode()
+        .put("hidden", hidden).put("intermediate", intermediate).put("layers", layers).put("heads", heads)
+        .put("kv_heads", kvHeads).put("vocab", vocab).put("seq", seq).put("batch", batch)
+        .put("gen_prompt", genPrompt).put("gen_tokens", genTokens).put("warmup", warmup).put("iters", iters)
+        .put("threads", n);
+    return PeerScript.run("policy", python, "policy_peer.py", args, n, Map.of());
   }
 }

@@ -135,23 +135,30 @@ public final class LogprobsCommand implements Callable<Integer> {
     try (NDManager step = m.manager().newSubManager()) {
       BatchLogProbs lp = TokenLogProbs.compute(m, batch, step);
       for (int i = 0; i < chunk.size(); i++) {
-        double[] values = lp.scored(batch, i);
-        double sum = 0;
-        for (double v : values) {
-          sum += v;
-        }
-        ObjectNode o = Jsonl.MAPPER.createObjectNode();
-        o.set("id", chunk.get(i).line().id());
-        var arr = o.putArray("token_logprobs");
-        for (double v : values) {
-          arr.add(v);
-        }
-        o.put("sum", sum);
-        o.put("mean", values.length == 0 ? 0.0 : sum / values.length);
-        o.put("count", values.length);
-        out.writeJsonLine(o);
+        out.writeJsonLine(row(chunk.get(i).line().id(), lp.scored(batch, i)));
       }
     }
+  }
+
+  /**
+   * One output row: {@code {"id", "token_logprobs", "sum", "mean", "count"}} ({@code spark ref-logprobs} writes its
+   * rows with it too, so both are byte-identical).
+   */
+  public static ObjectNode row(com.fasterxml.jackson.databind.JsonNode id, double[] values) {
+    double sum = 0;
+    for (double v : values) {
+      sum += v;
+    }
+    ObjectNode o = Jsonl.MAPPER.createObjectNode();
+    o.set("id", id);
+    var arr = o.putArray("token_logprobs");
+    for (double v : values) {
+      arr.add(v);
+    }
+    o.put("sum", sum);
+    o.put("mean", values.length == 0 ? 0.0 : sum / values.length);
+    o.put("count", values.length);
+    return o;
   }
 
   /** Options shared by the model commands: folder, device, dtype; plus tokenizer/template helpers. */

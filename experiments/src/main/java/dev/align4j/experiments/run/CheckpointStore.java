@@ -165,9 +165,4 @@ public final class CheckpointStore {
       throw new UncheckedIOException("cannot list " + root + ": " + AtomicFiles.describe(e), e);
     }
   }
-
-  /** Deletes {@code dir} and everything under it, children first. */
-  public static void deleteTree(Path dir) throws IOException {
-    AtomicFiles.deleteTree(dir);
-  }
 }

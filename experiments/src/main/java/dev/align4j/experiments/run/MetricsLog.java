@@ -80,7 +80,7 @@ public final class MetricsLog {
       end = nl + 1;
     }
     byte[] keep = java.util.Arrays.copyOf(bytes, end);
-    String actual = hex(sha256().digest(keep));
+    String actual = Provenance.sha256(keep);
     if (!actual.equals(keepSha256)) {
       throw new BadInputException(file, 0, null, "its first " + keepLines + " lines do not match the checkpoint "
           + "(SHA-256 " + actual + ", recorded " + keepSha256 + "): the log was edited since; refusing to resume");

@@ -141,10 +141,7 @@ public final class Trainer implements AutoCloseable {
 
   /** A seed for torch's generator at update {@code step}: SplitMix64 of (seed, step), as a non-negative int. */
   static int torchSeed(long seed, long step) {
-    long z = seed + (step + 1) * 0x9E3779B97F4A7C15L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return (int) ((z ^ (z >>> 31)) >>> 33);
+    return (int) (RunRandom.mix(seed + (step + 1) * RunRandom.GAMMA) >>> 33);
   }
 
   private static Map<String, Double> row(long step, StepPlan<?> plan, StepResult r) {

@@ -18,9 +18,16 @@ public final class RunRandom {
     return state;
   }
 
+  /** The golden-ratio increment of SplitMix64. */
+  public static final long GAMMA = 0x9E3779B97F4A7C15L;
+
   /** Next 64 random bits. */
   public long nextLong() {
-    long z = (state += 0x9E3779B97F4A7C15L);
+    return mix(state += GAMMA);
+  }
+
+  /** SplitMix64's output function: 64 well-mixed bits of {@code z}. */
+  public static long mix(long z) {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);

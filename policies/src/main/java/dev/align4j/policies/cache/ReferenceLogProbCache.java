@@ -1,5 +1,6 @@
 package dev.align4j.policies.cache;
 
+import dev.align4j.core.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -8,11 +9,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -87,26 +86,7 @@ public final class ReferenceLogProbCache {
 
     /** Writes {@code values} for {@code key} atomically, replacing any previous file. */
     public void store(CacheKey key, List<ReferenceLogProbs> values) {
-        Path file = fileFor(key);
-        Path tmp = null;
-        try {
-            Files.createDirectories(directory);
-            tmp = Files.createTempFile(directory, "." + key.digest(), ".tmp");
-            try (OutputStream raw = Files.newOutputStream(tmp)) {
-                write(raw, key.digest(), values);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write reference log-prob cache " + file, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: a leftover temporary file is never read as a cache entry
-                }
-            }
-        }
+        AtomicFiles.write(fileFor(key), out -> write(out, key.digest(), values));
     }
 
     /**

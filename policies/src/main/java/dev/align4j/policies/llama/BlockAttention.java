@@ -85,30 +85,27 @@ final class BlockAttention {
    */
   static Saved forward(NDArray qs, NDArray ks, NDArray vs, NDArray bias, int requestedRows,
       int requestedSequences) {
-    Dims dims = Dims.of(qs, ks, requestedRows, requestedSequences);
-    long b = dims.b();
-    int heads = dims.heads();
-    long t = dims.t();
-    long d = dims.d();
-    int kvHeads = dims.kvHeads();
-    int groups = heads / kvHeads;
-    double scale = 1.0 / Math.sqrt(d);
-    long rows = dims.rows();
-    long seqs = dims.seqs();
+    Dims z = Dims.of(qs, ks, requestedRows, requestedSequences);
+    long b = z.b();
+    int heads = z.heads();
+    long t = z.t();
+    long d = z.d();
+    int kvHeads = z.kvHeads();
+    int groups = z.groups();
     NDManager m = qs.getManager();
     NDList outs = new NDList();
     NDList lses = new NDList();
-    for (long b0 = 0; b0 < b; b0 += seqs) {
-      long b1 = Math.min(b, b0 + seqs);
+    for (long b0 = 0; b0 < b; b0 += z.seqs()) {
+      long b1 = Math.min(b, b0 + z.seqs());
       NDList sliceOuts = new NDList();
       NDList sliceLses = new NDList();
-      for (long s0 = 0; s0 < t; s0 += rows) {
-        long q1 = Math.min(t, s0 + rows);
+      for (long s0 = 0; s0 < t; s0 += z.rows()) {
+        long q1 = Math.min(t, s0 + z.rows());
         long n = q1 - s0;
         try (NDManager blk = m.newSubManager()) {
-          Block block = Block.of(qs, ks, vs, bias, b0, b1, s0, q1, scale, blk);
+          Block block = Block.of(qs, ks, vs, bias, b0, b1, s0, q1, z.scale(), blk);
           long bb = b1 - b0;
-          NDArray scores = block.scores(bb, kvHeads, groups, heads, n); // [bb, H, n, s1] fp32
+          NDArray scores = block.scores(bb, heads, n); // [bb, H, n, s1] fp32
           NDArray max = scores.max(new int[] {-1}, true); // [bb, H, n, 1]
           NDArray p = expClosing(scores.subi(max)); // unnormalized
           NDArray sum = p.sum(new int[] {-1}, true); // [bb, H, n, 1]
@@ -138,16 +135,13 @@ final class BlockAttention {
    */
   static NDArray[] backward(NDArray qs, NDArray ks, NDArray vs, NDArray bias, Saved saved, NDArray dOut,
       int requestedRows, int requestedSequences) {
-    Dims dims = Dims.of(qs, ks, requestedRows, requestedSequences);
-    long b = dims.b();
-    int heads = dims.heads();
-    long t = dims.t();
-    long d = dims.d();
-    int kvHeads = dims.kvHeads();
-    int groups = heads / kvHeads;
-    double scale = 1.0 / Math.sqrt(d);
-    long rows = dims.rows();
-    long seqs = dims.seqs();
+    Dims z = Dims.of(qs, ks, requestedRows, requestedSequences);
+    long b = z.b();
+    int heads = z.heads();
+    long t = z.t();
+    long d = z.d();
+    int kvHeads = z.kvHeads();
+    int groups = z.groups();
     NDManager m = qs.getManager();
     DataType type = qs.getDataType();
     NDArray dO = dOut.getDataType() == type ? dOut : dOut.toType(type, false);
@@ -157,18 +151,18 @@ final class BlockAttention {
     NDArray dk = m.zeros(ks.getShape(), DataType.FLOAT32, ks.getDevice());
     NDArray dv = m.zeros(vs.getShape(), DataType.FLOAT32, vs.getDevice());
     NDList dqs = new NDList();
-    for (long b0 = 0; b0 < b; b0 += seqs) {
-      long b1 = Math.min(b, b0 + seqs);
+    for (long b0 = 0; b0 < b; b0 += z.seqs()) {
+      long b1 = Math.min(b, b0 + z.seqs());
       long bb = b1 - b0;
       NDList sliceDqs = new NDList();
-      for (long s0 = 0; s0 < t; s0 += rows) {
-        long q1 = Math.min(t, s0 + rows);
+      for (long s0 = 0; s0 < t; s0 += z.rows()) {
+        long q1 = Math.min(t, s0 + z.rows());
         long n = q1 - s0;
         try (NDManager blk = m.newSubManager()) {
-          Block block = Block.of(qs, ks, vs, bias, b0, b1, s0, q1, scale, blk);
+          Block block = Block.of(qs, ks, vs, bias, b0, b1, s0, q1, z.scale(), blk);
           long s1 = block.k.getShape().get(2);
           NDArray lse = slice(saved.lse(), b0, b1, s0, q1, blk);
-          NDArray p = expClosing(block.scores(bb, kvHeads, groups, heads, n).subi(lse.expandDims(-1))); // [bb,H,n,s1]
+          NDArray p = expClosing(block.scores(bb, heads, n).subi(lse.expandDims(-1))); // [bb,H,n,s1]
           NDArray dOg = slice(dO, b0, b1, s0, q1, blk).reshape(bb, kvHeads, (long) groups * n, d); // [bb,KV,g*n,d]
           NDArray pc = p.getDataType() == type ? p : p.toType(type, false);
           NDArray pg = pc.reshape(bb, kvHeads, (long) groups * n, s1); // [bb, KV, g*n, s1]
@@ -180,7 +174,7 @@ final class BlockAttention {
           NDArray dS = dP.subi(slice(dRow, b0, b1, s0, q1, blk)).muli(p); // [bb, H, n, s1] fp32, in place
           NDArray dSc = dS.getDataType() == type ? dS : dS.toType(type, false);
           NDArray dSg = dSc.reshape(bb, kvHeads, (long) groups * n, s1);
-          NDArray dq = Scalars.mul(dSg.matMul(block.k), scale).reshape(bb, heads, n, d);
+          NDArray dq = Scalars.mul(dSg.matMul(block.k), z.scale()).reshape(bb, heads, n, d);
           accumulate(dk, b0, b1, s1, dSg.transpose(0, 1, 3, 2).matMul(block.qScaled)); // [bb, KV, s1, d]
           dq.attach(m);
           sliceDqs.add(dq);
@@ -217,6 +211,16 @@ final class BlockAttention {
 
   /** Batch B, heads H, length T, head size d, KV heads, and the block grid (rows and sequences per block). */
   private record Dims(long b, int heads, long t, long d, int kvHeads, long rows, long seqs) {
+    /** Query heads per KV head. */
+    int groups() {
+      return heads / kvHeads;
+    }
+
+    /** {@code 1 / sqrt(d)}. */
+    double scale() {
+      return 1.0 / Math.sqrt(d);
+    }
+
     static Dims of(NDArray qs, NDArray ks, int requestedRows, int requestedSequences) {
       Shape sq = qs.getShape();
       int heads = (int) sq.get(1);
@@ -267,7 +271,7 @@ final class BlockAttention {
     }
 
     /** {@code q' kᵀ + bias} in fp32 [bb, H, n, s1]. */
-    NDArray scores(long b, int kvHeads, int groups, int heads, long n) {
+    NDArray scores(long b, int heads, long n) {
       long s1 = k.getShape().get(2);
       NDArray scores = qScaled.matMul(k.transpose(0, 1, 3, 2)).reshape(b, heads, n, s1);
       if (scores.getDataType() != DataType.FLOAT32) {

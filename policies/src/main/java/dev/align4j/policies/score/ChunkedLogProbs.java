@@ -63,11 +63,11 @@ public final class ChunkedLogProbs implements DeferredBackward {
   private final boolean entropyGradient;
   private boolean done;
 
-  private ChunkedLogProbs(LlamaModel model, ScoredRows scored, ScoreOptions options, ForwardPass pass,
+  private ChunkedLogProbs(LlamaModel model, ScoredRows scored, ScoreOptions options, int chunkRows, ForwardPass pass,
       NDArray selected, NDArray rows, NDArray slotValues, java.util.Optional<NDArray> entropySlots) {
     this.model = model;
     this.scored = scored;
-    this.chunkRows = TokenLogProbs.chunkRows(options.chunkRows(), model.config().vocabSize());
+    this.chunkRows = chunkRows;
     this.temperature = options.temperature();
     this.entropyGradient = options.entropy() == ScoreOptions.Entropy.DIFFERENTIABLE;
     this.pass = pass;
@@ -99,7 +99,6 @@ public final class ChunkedLogProbs implements DeferredBackward {
   public static ChunkedLogProbs forward(LlamaModel model, SequenceBatch batch, NDManager scope,
       ScoreOptions options) {
     int chunkRows = TokenLogProbs.chunkRows(options.chunkRows(), model.config().vocabSize());
-    boolean plain = options.temperature() == 1.0 && options.entropy() == ScoreOptions.Entropy.NONE;
     ScoredRows scored = ScoredRows.of(batch, model.config().vocabSize());
     NDArray[] in = ScoredRows.inputs(batch, scope, model.manager().getDevice());
     ForwardPass pass = model.trainingForward(in[0], in[1]);
@@ -115,31 +114,31 @@ public final class ChunkedLogProbs implements DeferredBackward {
         int end = Math.min(scored.size(), start + chunkRows);
         NDArray h = rows.get("{}:{}", start, end); // [c, hidden]
         NDArray targets = scored.targets(rows, start, end); // [c, 1]
-        if (plain) {
-          parts.add(TokenLogProbs.gatherLogProbs(model, h, targets)); // [c]
-        } else {
-          try (NDArray logits = model.logits(h)) { // [c, vocab]
-            LogitScores.Result r = LogitScores.of(logits, targets, options.temperature(), valuesOnly);
-            parts.add(r.logProbs()); // [c]
-            r.entropy().ifPresent(entropyParts::add); // [c]
-          }
+        try (NDArray logits = model.logits(h)) { // [c, vocab]
+          LogitScores.Result r = LogitScores.of(logits, targets, options.temperature(), valuesOnly);
+          parts.add(r.logProbs()); // [c]
+          r.entropy().ifPresent(entropyParts::add); // [c]
         }
       }
     }
-    NDArray empty = scope.zeros(new Shape(0), DataType.FLOAT32).toDevice(rows.getDevice(), false);
-    NDArray values = parts.isEmpty() ? empty : NDArrays.concat(parts, 0); // [N]
+    NDArray values = parts.isEmpty() ? empty(scope, rows) : NDArrays.concat(parts, 0); // [N]
     NDArray slotValues = ScoredRows.withUnscoredSlot(values); // [N + 1], a leaf
     slotValues.setRequiresGradient(true);
     java.util.Optional<NDArray> entropySlots = java.util.Optional.empty();
     if (options.entropy() != ScoreOptions.Entropy.NONE) {
-      NDArray entropies = entropyParts.isEmpty() ? empty : NDArrays.concat(entropyParts, 0); // [N]
+      NDArray entropies = entropyParts.isEmpty() ? empty(scope, rows) : NDArrays.concat(entropyParts, 0); // [N]
       NDArray slots = ScoredRows.withUnscoredSlot(entropies); // [N + 1], a leaf
       if (options.entropy() == ScoreOptions.Entropy.DIFFERENTIABLE) {
         slots.setRequiresGradient(true);
       }
       entropySlots = java.util.Optional.of(slots);
     }
-    return new ChunkedLogProbs(model, scored, options, pass, selected, rows, slotValues, entropySlots);
+    return new ChunkedLogProbs(model, scored, options, chunkRows, pass, selected, rows, slotValues, entropySlots);
+  }
+
+  /** An empty fp32 array [0] on the device of {@code like}, in {@code scope}. */
+  private static NDArray empty(NDManager scope, NDArray like) {
+    return scope.zeros(new Shape(0), DataType.FLOAT32).toDevice(like.getDevice(), false);
   }
 
   /** The log-probs to compute the loss from (differentiable with respect to the values, not yet the model). */

@@ -38,11 +38,6 @@ public record ScoreOptions(int chunkRows, double temperature, Entropy entropy) {
     java.util.Objects.requireNonNull(entropy, "entropy");
   }
 
-  /** Plain log-probs at temperature 1, no entropy. */
-  public static ScoreOptions plain() {
-    return new ScoreOptions(TokenLogProbs.DEFAULT_CHUNK_ROWS, 1.0, Entropy.NONE);
-  }
-
   /** Log-probs at {@code temperature}, with the entropy as asked. */
   public static ScoreOptions at(double temperature, Entropy entropy) {
     return new ScoreOptions(TokenLogProbs.DEFAULT_CHUNK_ROWS, temperature, entropy);

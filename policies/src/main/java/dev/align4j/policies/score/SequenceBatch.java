@@ -81,6 +81,12 @@ public record SequenceBatch(int[][] tokens, int[][] attentionMask, int[][] compl
     return tokens.length;
   }
 
+  /** Rows {@code [from, to)} as a batch of their own (padded to this batch's length, as they are here). */
+  public SequenceBatch rows(int from, int to) {
+    return new SequenceBatch(java.util.Arrays.copyOfRange(tokens, from, to),
+        java.util.Arrays.copyOfRange(attentionMask, from, to), java.util.Arrays.copyOfRange(completionMask, from, to));
+  }
+
   public int length() {
     return tokens[0].length;
   }

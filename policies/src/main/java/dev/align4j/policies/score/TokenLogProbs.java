@@ -47,24 +47,7 @@ public final class TokenLogProbs {
    * closes after the step.
    */
   public static BatchLogProbs compute(LlamaModel model, SequenceBatch batch, NDManager manager, int requestedRows) {
-    int chunkRows = chunkRows(requestedRows, model.config().vocabSize());
-    ScoredRows scored = ScoredRows.of(batch, model.config().vocabSize());
-    NDArray[] in = ScoredRows.inputs(batch, manager, model.manager().getDevice());
-    NDArray hidden = model.hiddenStates(in[0], in[1]); // [B, T, hidden]
-    NDArray values;
-    if (scored.size() == 0) {
-      values = manager.zeros(new Shape(0)).toDevice(hidden.getDevice(), false);
-    } else {
-      NDArray selected = scored.select(hidden); // [N, hidden]
-      NDList parts = new NDList();
-      for (int start = 0; start < scored.size(); start += chunkRows) {
-        int end = Math.min(scored.size(), start + chunkRows);
-        parts.add(gatherLogProbs(model, selected.get("{}:{}", start, end), scored.targets(selected, start, end)));
-      }
-      // not concat for one part: DJL duplicates a single array without its graph
-      values = parts.size() == 1 ? parts.singletonOrThrow() : NDArrays.concat(parts, 0); // [N]
-    }
-    return scored.scatter(ScoredRows.withUnscoredSlot(values));
+    return score(model, batch, manager, new ScoreOptions(requestedRows, 1.0, ScoreOptions.Entropy.NONE)).logProbs();
   }
 
   /**
@@ -108,14 +91,6 @@ public final class TokenLogProbs {
         ? java.util.Optional.of(scored.scatter(ScoredRows.withUnscoredSlot(entropies)).perToken())
         : java.util.Optional.empty();
     return new TokenScores(logProbs, entropy);
-  }
-
-  /** {@code log_softmax(h W_lm^T)[target]} [c] for rows h [c, hidden] and targets [c, 1]. */
-  static NDArray gatherLogProbs(LlamaModel model, NDArray rows, NDArray targets) {
-    try (NDArray logits = model.logits(rows); // [c, vocab]
-        NDArray logp = logits.logSoftmax(-1)) { // [c, vocab]
-      return logp.gather(targets, 1).reshape(targets.getShape().get(0)); // [c]
-    }
   }
 
   static void requireChunkRows(int chunkRows) {

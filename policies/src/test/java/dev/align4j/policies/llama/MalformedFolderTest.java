@@ -113,6 +113,7 @@ class MalformedFolderTest {
       v[40] = Float.NEGATIVE_INFINITY;
       w.set(v);
     });
+    // v_proj of fixtures/tiny-llama/config.json: [kv_heads 2 x head_dim 16, hidden 64] = 2048 values, 2 set above
     assertFails(dir, "model.safetensors", "tensor 'model.layers.1.self_attn.v_proj.weight'",
         "2 of 2048 values are NaN or infinite", "flat index 37");
   }

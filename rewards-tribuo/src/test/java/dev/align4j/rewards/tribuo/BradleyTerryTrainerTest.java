@@ -3,7 +3,6 @@ package dev.align4j.rewards.tribuo;
 import dev.align4j.rewards.model.BradleyTerryModel;
 import dev.align4j.rewards.model.PreferencePair;
 import dev.align4j.rewards.model.RewardModel;
-import dev.align4j.rewards.model.WeightedSum;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -59,11 +58,7 @@ class BradleyTerryTrainerTest {
   }
 
   @Test
-  void weightedSumScalesTheVerifierLikeTulu() {
-    WeightedSum tulu = WeightedSum.of("rm", 1.0).scaled("verifier", 10.0);
-    assertEquals(0.3 + 10.0, tulu.score(Map.of("rm", 0.3, "verifier", 1.0)), 1e-12);
-    assertEquals(0.3, tulu.score(Map.of("rm", 0.3, "verifier", 0.0)), 1e-12);
-    assertThrows(IllegalArgumentException.class, () -> WeightedSum.of("rm", Double.NaN));
+  void aTrainerWithoutEpochsIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> new BradleyTerryTrainer(0, 0.5, 1));
   }
 }

@@ -395,8 +395,8 @@ class SandboxIsolationTest {
   }
 
   /**
-   * After runs that leave a double-forked setsid daemon, SysV objects and a fork bomb behind: no process of any
-   * run, no cgroup, no temporary directory is left on the host.
+   * After runs that leave a double-forked setsid daemon, a SysV shared-memory segment and a fork bomb behind: no
+   * process of any run, no cgroup, no temporary directory and no segment under the run's key is left on the host.
    */
   @ParameterizedTest
   @EnumSource(SandboxModes.class)
@@ -406,6 +406,7 @@ class SandboxIsolationTest {
     // earlier runs' cleanups run in the background: let them finish so that only this run's leftovers count
     assertTrue(Sandbox.awaitCleanups(20_000), "earlier cleanups did not finish");
     Set<String> tmpBefore = tempDirs();
+    int key = 0x3b000000 + new SecureRandom().nextInt(0x00ffffff);
     String code = """
         import ctypes, os, time
         def daemon():
@@ -428,9 +429,11 @@ class SandboxIsolationTest {
             return n
         def ipc():
             libc = ctypes.CDLL(None)
-            return libc.shmget(0, 1 << 16, 0o1600) >= 0
-        """;
-    Verdict v = run(mode, LIMITS, code, "assert daemon()", "assert bomb() > 0", "assert ipc() or True");
+            return libc.shmget(%d, 1 << 16, 0o1600) >= 0
+        """.formatted(key);
+    // with an IPC namespace the segment is created in the run's own namespace; without one seccomp denies it
+    String ipcAssert = mode.isolation.privateRoot() ? "assert ipc()" : "assert not ipc()";
+    Verdict v = run(mode, LIMITS, code, "assert daemon()", "assert bomb() > 0", ipcAssert);
     assertPassed(v);
     assertTrue(Sandbox.awaitCleanups(20_000), "cleanups did not finish");
     Cgroups.Detection cg = Sandbox.cgroups();
@@ -447,6 +450,7 @@ class SandboxIsolationTest {
       SandboxAttackTest.assertNoSandboxProcessesLeft();
     }
     assertEquals(tmpBefore, tempDirs(), "temporary directories left in " + System.getProperty("java.io.tmpdir"));
+    assertFalse(sysvKeys("shm").contains(Integer.toString(key)), "shm " + key + " is on the host");
   }
 
   /** Processes whose cgroup is a run's group, anywhere on the host. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.Shape;
 import dev.align4j.core.Scalars;
 import dev.align4j.rollouts.loss.KlEstimator;
+import dev.align4j.rollouts.loss.SequenceMeanLoss;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -48,21 +49,24 @@ public record TokenRewards(NDArray scores, Optional<NDArray> penalty, NDArray ma
    */
   public static TokenRewards withKlPenalty(NDArray scores, NDArray oldLogProbs, NDArray refLogProbs, NDArray mask,
       KlEstimator estimator, double beta) {
-    NDArray kl = estimator.perToken(oldLogProbs, refLogProbs).mul(mask.toType(oldLogProbs.getDataType(), false));
-    NDArray penalty = Scalars.mul(kl, Scalars.sameType(kl, beta)); // [B, T]
+    return withKlPenalty(scores, estimator.perToken(oldLogProbs, refLogProbs), mask, beta);
+  }
+
+  /** {@link #withKlPenalty(NDArray, NDArray, NDArray, NDArray, KlEstimator, double)} from the per-token KL {@code [B, T]}. */
+  public static TokenRewards withKlPenalty(NDArray scores, NDArray kl, NDArray mask, double beta) {
+    NDArray masked = kl.mul(mask.toType(kl.getDataType(), false));
+    NDArray penalty = Scalars.mul(masked, Scalars.sameType(masked, beta)); // [B, T]
     return new TokenRewards(scores, Optional.of(penalty), mask);
   }
 
   /**
    * The KL the reward penalty is made of, as one number for the logs (verl's {@code actor/reward_kl_penalty}):
-   * each completion's mean of {@code KL_t(old, ref)} over its completion tokens, averaged over the completions
-   * (a completion without tokens counts as 0).
+   * each completion's mean of the per-token KL {@code [B, T]} over its completion tokens, averaged over the
+   * completions (a completion without tokens counts as 0): TRL's {@code grpo} aggregation, {@link SequenceMeanLoss}.
    */
-  public static double meanSequenceKl(NDArray oldLogProbs, NDArray refLogProbs, NDArray mask, KlEstimator estimator) {
-    NDArray m = mask.toType(oldLogProbs.getDataType(), false);
-    NDArray perSequence = estimator.perToken(oldLogProbs, refLogProbs).mul(m).sum(new int[] {1})
-        .div(m.sum(new int[] {1}).maximum(1f)); // [B]
-    return perSequence.mean().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+  public static double meanSequenceKl(NDArray kl, NDArray mask) {
+    return new SequenceMeanLoss().aggregate(kl, mask.toType(kl.getDataType(), false))
+        .toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
   }
 
   /** Outcome scores only, no per-token penalty. */
@@ -86,10 +90,5 @@ public record TokenRewards(NDArray scores, Optional<NDArray> penalty, NDArray ma
     NDArray last = t == 1 ? m : m.mul(next.neg().add(1f)); // [B, T]
     NDArray out = last.mul(scores.reshape(-1, 1)); // [B, T]
     return penalty.map(p -> out.sub(p.toType(scores.getDataType(), false))).orElse(out);
-  }
-
-  /** G, completions per prompt. */
-  public int groupSize() {
-    return Math.toIntExact(scores.getShape().get(1));
   }
 }

@@ -100,8 +100,7 @@ public final class ClippedPolicyLoss {
         tokenMean(dualCapped, mask),
         tokenMean(logRatio.neg(), mask),
         scalar(mask.sum()));
-    return new PolicyLossOutput(
-        loss, agg.weight(mask), perToken.mul(mask), ratio.stopGradient(), metrics);
+    return new PolicyLossOutput(loss, perToken.mul(mask), ratio.stopGradient(), metrics);
   }
 
   /** A scalar in the array's precision: a double constant would promote float32 math to float64. */

@@ -1,5 +1,6 @@
 package dev.align4j.spark.cli;
 
+import dev.align4j.core.AtomicFiles;
 import dev.align4j.app.cli.Options;
 import dev.align4j.spark.SparkSessions;
 import dev.align4j.spark.cluster.StandaloneCluster;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -40,7 +40,7 @@ public final class BenchDriver {
         handle.close();
       } finally {
         cluster.ifPresent(StandaloneCluster::close);
-        deleteTree(dir);
+        AtomicFiles.deleteTree(dir);
       }
     }
   }
@@ -90,16 +90,5 @@ public final class BenchDriver {
       }
     }
     return all.toByteArray();
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

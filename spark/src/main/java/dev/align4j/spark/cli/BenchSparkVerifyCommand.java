@@ -1,5 +1,6 @@
 package dev.align4j.spark.cli;
 
+import dev.align4j.core.AtomicFiles;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.align4j.app.cli.Checker;
@@ -74,7 +75,7 @@ public final class BenchSparkVerifyCommand implements Callable<Integer> {
         info.put("master", s.handle().session().sparkContext().master());
       }
     } finally {
-      BenchDriver.deleteTree(dir);
+      AtomicFiles.deleteTree(dir);
     }
     BenchDriver.write(results, out);
     System.out.println("checker  rows   single rows/s  spark rows/s  per executor  spark/single  identical");

@@ -42,7 +42,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.hadoop.conf.Configuration;
@@ -467,20 +466,7 @@ public record RefLogprobsJob(String input, String output, OutputDataset.Format f
 
   /** The output row of a pre-tokenized sequence, as the single-machine {@code logprobs} command writes it. */
   private static ObjectNode row(Scored s) throws JsonProcessingException {
-    double sum = 0;
-    for (double v : s.values()) {
-      sum += v;
-    }
-    ObjectNode o = Jsonl.MAPPER.createObjectNode();
-    o.set("id", Jsonl.MAPPER.readTree(s.id()));
-    var arr = o.putArray("token_logprobs");
-    for (double v : s.values()) {
-      arr.add(v);
-    }
-    o.put("sum", sum);
-    o.put("mean", s.values().length == 0 ? 0.0 : sum / s.values().length);
-    o.put("count", s.values().length);
-    return o;
+    return dev.align4j.app.cli.LogprobsCommand.row(Jsonl.MAPPER.readTree(s.id()), s.values());
   }
 
   /** One row per pair: consecutive (chosen, rejected) sequences of a partition (batches never split a pair). */
